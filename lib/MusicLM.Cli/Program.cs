@@ -1,10 +1,77 @@
+using MusicLM.Cli.Bench;
+using MusicLM.Cli.Commands;
+using MusicLM.Torch;
+
 namespace MusicLM.Cli;
 
+/// <summary>The <c>musiclm</c> command. Later issues add data, training and generation subcommands.</summary>
 public static class Program
 {
+    private const string Usage = """
+        usage: musiclm <command> [options]
+
+        commands:
+          demo [--steps N]                 train a tiny network on the CPU and print its loss falling
+          info                             engine version, threads and devices
+          bench engine [B0|B1|B2|B3|all]   engine benchmarks (../shared/bench/ENGINE-BENCH.md)
+                [--pytorch PATH]           also run the PyTorch twin script and print time ratios
+        """;
+
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("usage: musiclm <command>");
-        return 2;
+        try
+        {
+            return Dispatch(args);
+        }
+        catch (Exception e) when (e is ArgumentException or TorchException or IOException)
+        {
+            Console.Error.WriteLine($"musiclm: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Dispatch(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        switch (args[0])
+        {
+            case "demo":
+                return Demo.Run(IntOption(args, "--steps", 500), Console.Out);
+            case "info":
+                Console.WriteLine($"libtorch {torch.version}");
+                Console.WriteLine($"threads {torch.get_num_threads()}");
+                Console.WriteLine($"cuda {(torch.cuda.is_available() ? torch.cuda.device_count() + " device(s)" : "not available")}");
+                return 0;
+            case "bench" when args.Length >= 2 && args[1] == "engine":
+                var rest = args.Skip(2).Where(a => !a.StartsWith("--")).ToList();
+                string? twin = StringOption(args, "--pytorch");
+                rest.RemoveAll(a => a == twin);
+                var which = rest.Count == 0 || rest.Contains("all") ? EngineBench.Workloads.ToList() : rest.Select(r => r.ToUpperInvariant()).ToList();
+                if (twin != null && !File.Exists(twin)) throw new ArgumentException($"PyTorch twin script not found: {twin}");
+                return EngineBench.Run(which, twin, Console.Out);
+            default:
+                Console.Error.WriteLine($"musiclm: unknown command '{string.Join(' ', args.Take(2))}'\n\n{Usage}");
+                return 2;
+        }
+    }
+
+    private static string? StringOption(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        if (i < 0) return null;
+        if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value");
+        return args[i + 1];
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var s = StringOption(args, name);
+        if (s is null) return fallback;
+        if (!int.TryParse(s, out var v) || v < 10) throw new ArgumentException($"{name} must be an integer of at least 10, got '{s}'");
+        return v;
     }
 }

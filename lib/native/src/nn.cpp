@@ -4,7 +4,20 @@
 
 using namespace mlt;
 
-MLT_API T mlt_linear(T x, T w, T b) { MLT_T(return wrap(at::linear(*x, *w, opt(b)));) }
+// A single input row (incremental decoding) goes through matrix-vector kernels: with a generic
+// BLAS, gemm with one row is several times slower than gemv for the same weights.
+MLT_API T mlt_linear(T x, T w, T b) {
+  MLT_T(const at::Tensor& in = *x;
+        if (in.dim() >= 1 && w->dim() == 2 && in.numel() == in.size(-1) && in.size(-1) == w->size(1) &&
+            in.scalar_type() == w->scalar_type()) {
+          auto v = in.reshape({in.size(-1)});
+          auto y = b ? at::addmv(*b, *w, v) : at::mv(*w, v);
+          auto shape = in.sizes().vec();
+          shape.back() = w->size(0);
+          return wrap(y.view(shape));
+        }
+        return wrap(at::linear(in, *w, opt(b)));)
+}
 
 MLT_API T mlt_conv1d(T x, T w, T b, int64_t stride, int64_t pad, int64_t dil, int64_t groups) {
   MLT_T(return wrap(at::conv1d(*x, *w, opt(b), {stride}, {pad}, {dil}, groups));)
