@@ -15,7 +15,7 @@ internal static unsafe partial class NativeMethods
     static NativeMethods()
     {
         NativeLibrary.SetDllImportResolver(typeof(NativeMethods).Assembly, Resolve);
-        mlt_init();
+        mlt_init(Environment.ProcessorCount);
     }
 
     // Look next to this assembly first, so a notebook that loads the library with #r from any
@@ -52,7 +52,7 @@ internal static unsafe partial class NativeMethods
         throw new TorchException(msg.Trim());
     }
 
-    [DllImport(Lib)] internal static extern int mlt_init();
+    [DllImport(Lib)] internal static extern int mlt_init(int threads);
     [DllImport(Lib)] internal static extern IntPtr mlt_last_error();
     [DllImport(Lib)] internal static extern void mlt_clear_error();
     [DllImport(Lib)] internal static extern int mlt_set_num_threads(int n);

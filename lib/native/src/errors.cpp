@@ -1,6 +1,5 @@
 #include "bridge.h"
 #include <cstring>
-#include <thread>
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
@@ -8,13 +7,6 @@ namespace {
 thread_local std::string last_error;
 thread_local bool has_error = false;
 
-// Use every core by default (libtorch's own default can be one thread in some builds).
-struct ThreadDefault {
-  ThreadDefault() {
-    unsigned n = std::thread::hardware_concurrency();
-    if (n > 0) at::set_num_threads((int)n);
-  }
-};
 }  // namespace
 
 namespace mlt {
@@ -42,10 +34,10 @@ int out_list(const std::vector<at::Tensor>& v, T* out, int cap) {
 MLT_API const char* mlt_last_error() { return has_error ? last_error.c_str() : nullptr; }
 MLT_API void mlt_clear_error() { mlt::clear_error(); }
 
-MLT_API int mlt_init() {
-  static ThreadDefault once;
-  (void)once;
-  return 0;
+// Called once when the C# side loads the bridge. libtorch's own default can be a single thread in
+// some builds; the C# side passes the number of cores it may use (which respects container limits).
+MLT_API int mlt_init(int threads) {
+  MLT_I(if (threads > 0) at::set_num_threads(threads);)
 }
 MLT_API int mlt_set_num_threads(int n) {
   MLT_I(if (n < 1) throw std::invalid_argument("number of threads must be at least 1");
