@@ -19,6 +19,9 @@ public abstract class Module : IDisposable
     /// <summary>Children not held in fields (e.g. the items of a <c>ModuleList</c>).</summary>
     protected virtual IEnumerable<(string name, Module module)> ExtraChildren() => Array.Empty<(string, Module)>();
 
+    /// <summary>Parameters not held in fields, whose number depends on the configuration (e.g. an LSTM's <c>weight_ih_l{k}</c>).</summary>
+    protected virtual IEnumerable<(string name, Parameter parameter)> ExtraParameters() => Array.Empty<(string, Parameter)>();
+
     private static (string name, FieldInfo field)[] Fields(Type type) => FieldCache.GetOrAdd(type, t =>
     {
         var chain = new List<Type>();
@@ -59,6 +62,7 @@ public abstract class Module : IDisposable
     {
         foreach (var (name, f) in Fields(GetType()))
             if (f.GetValue(this) is Parameter p) yield return (name, p);
+        foreach (var x in ExtraParameters()) yield return x;
         if (!recurse) yield break;
         foreach (var (cname, m) in named_children())
             foreach (var (n, p) in m.named_parameters()) yield return (Join(cname, n), p);
@@ -144,6 +148,15 @@ public abstract class Module : IDisposable
                     t.Dispose();
                 }
             }
+        foreach (var (_, m) in named_modules())
+            foreach (var (_, p) in m.ExtraParameters())
+            {
+                var ty = dtype.HasValue && p.is_floating_point() ? dtype.Value : p.dtype;
+                var dev = device ?? p.device;
+                if (ty == p.dtype && dev == p.device) continue;
+                using var moved = p.to(dev, ty);
+                p.Replace(moved);
+            }
         return this;
     }
 
@@ -162,6 +175,8 @@ public abstract class Module : IDisposable
         foreach (var (_, m) in named_modules())
             foreach (var (_, f) in Fields(m.GetType()))
                 if (f.GetValue(m) is Tensor t) t.Dispose();
+        foreach (var (_, m) in named_modules())
+            foreach (var (_, p) in m.ExtraParameters()) p.Dispose();
         GC.SuppressFinalize(this);
     }
 
