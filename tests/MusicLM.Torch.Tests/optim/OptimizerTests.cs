@@ -136,6 +136,22 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void State_follows_the_parameters_when_the_model_moves_between_steps()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = new Linear(3, 1);
+        using var opt = new AdamW(model.parameters(), lr: 0.01);
+        model.forward(torch.randn(4, 3)).sum().backward();
+        opt.step();
+        model.to(ScalarType.Float64);
+        opt.zero_grad();
+        model.forward(torch.randn(new long[] { 4, 3 }, ScalarType.Float64)).sum().backward();
+        opt.step();
+        Assert.Equal(ScalarType.Float64, opt.state_dict()["state.0.exp_avg"].dtype);
+        Assert.Equal(2.0, opt.state_dict()["step"].item());
+    }
+
+    [Fact]
     public void Zero_grad_sets_gradients_to_none()
     {
         using var p = new Parameter(torch.ones(2));
