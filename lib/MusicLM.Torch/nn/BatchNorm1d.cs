@@ -37,7 +37,9 @@ public sealed class BatchNorm1d : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         if (training && num_batches_tracked is not null)
-            using (torch.no_grad()) num_batches_tracked.add_(1L);
+            using (torch.no_grad())
+            using (var next = num_batches_tracked + 1L) // (the engine's in-place add_ of an integer tensor fails: alpha is passed as a double)
+                num_batches_tracked.copy_(next);
         bool batchStats = training || running_mean is null;
         return F.batch_norm(x, running_mean, running_var, weight, bias, batchStats, momentum, eps);
     }

@@ -53,7 +53,7 @@ public sealed class MultiheadAttention : Module
         if (cache is not null) (k, v) = cache.Append(k, v);                               // (B, H, S, hd)
         long S = k.size(2), past = S - T;
         var att = q.matmul(k.transpose(-2, -1)) * (1.0 / Math.Sqrt(head_dim));           // (B, H, T, S)
-        if (causal)
+        if (causal && T > 1)                                                              // one query (decoding) sees every key
         {
             var future = torch.ones(new[] { T, S }, ScalarType.Bool, x.device).triu(past + 1); // key j > past + i
             att = att.masked_fill(future, double.NegativeInfinity);

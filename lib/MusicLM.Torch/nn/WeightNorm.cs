@@ -15,9 +15,9 @@ internal static class WeightNorm
         using (weight)
         {
             var others = Enumerable.Range(0, weight.dim()).Where(d => d != dim).Select(d => (long)d).ToArray();
-            using var norm = weight.detach().norm(2, others, keepdim: true);
-            using var v = weight.detach();
-            return (new Parameter(norm), new Parameter(v.clone()));
+            using var w = weight.detach();
+            using var norm = w.norm(2, others, keepdim: true);
+            return (new Parameter(norm), new Parameter(w));
         }
     }
 

@@ -65,13 +65,24 @@ public abstract unsafe class Optimizer : IDisposable
         return hs;
     }
 
-    /// <summary>Creates zero state tensors shaped like each parameter where missing (at the first step).</summary>
+    /// <summary>
+    /// Creates zero state tensors shaped like each parameter where missing (at the first step), and moves
+    /// existing ones to the parameter's device and dtype if the model was moved since.
+    /// </summary>
     protected void EnsureState()
     {
+        using var _ = torch.no_grad();
         for (int i = 0; i < ps.Length; i++)
             foreach (var n in StateNames)
-                if (!state[i].ContainsKey(n))
-                    using (torch.no_grad()) state[i][n] = torch.zeros_like(ps[i]).DetachFromDisposeScope();
+            {
+                if (!state[i].TryGetValue(n, out var s))
+                    state[i][n] = torch.zeros_like(ps[i]).DetachFromDisposeScope();
+                else if (s.dtype != ps[i].dtype || s.device != ps[i].device)
+                {
+                    state[i][n] = s.to(ps[i].device, ps[i].dtype).DetachFromDisposeScope();
+                    s.Dispose();
+                }
+            }
     }
 
     /// <summary>Handles of state <paramref name="name"/> for every parameter, in order.</summary>
