@@ -189,10 +189,12 @@ public static class Safetensors
         long dataStart = 8 + (long)n;
         long dataLength = fileLength - dataStart;
 
+        // JsonDocument only checks UTF-8 inside strings when they are read, so check it all first.
+        if (!System.Text.Unicode.Utf8.IsValid(json)) throw Bad(path, "header is not valid UTF-8");
         JsonDocument doc;
         try
         {
-            // Validates UTF-8 as it parses; the header may end in padding spaces.
+            // The header may end in padding spaces, which JSON allows.
             doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException ex)
