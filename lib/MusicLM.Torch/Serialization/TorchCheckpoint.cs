@@ -81,7 +81,10 @@ public static class TorchCheckpoint
 
         var refs = new List<(string key, TensorRef t)>();
         if (tree is not PyDict top) throw new CheckpointFormatException(path, $"the pickled object is not a dict (a state dict or a checkpoint dict of state dicts)");
-        Flatten(path, top, "", refs, 0);
+        // Memo references can share one container many times (a list holding the previous list twice,
+        // 80 levels deep, is 2^80 paths in a few hundred bytes), so the walk has a budget of visits.
+        long visits = pickle.LongLength + 1024;
+        Flatten(path, top, "", refs, 0, ref visits);
 
         if (prefix != null)
         {
@@ -102,8 +105,9 @@ public static class TorchCheckpoint
         return Materialize(path, root, entries, refs, fileLength);
     }
 
-    private static void Flatten(string path, object? node, string prefix, List<(string, TensorRef)> into, int depth)
+    private static void Flatten(string path, object? node, string prefix, List<(string, TensorRef)> into, int depth, ref long visits)
     {
+        if (--visits < 0) throw new CheckpointFormatException(path, "the pickled objects refer to shared containers so often that flattening them would not end");
         if (depth > MaxDepth) throw new CheckpointFormatException(path, $"objects nest deeper than {MaxDepth} levels (or refer to themselves) under '{prefix}'");
         switch (node)
         {
@@ -121,29 +125,36 @@ public static class TorchCheckpoint
                     };
                     if (name == null)
                     {
-                        if (ContainsTensor(v, 0)) throw new CheckpointFormatException(path, $"a dict under '{prefix}' holds tensors under a key that is not a string or integer");
+                        if (ContainsTensor(v, 0, ref visits)) throw new CheckpointFormatException(path, $"a dict under '{prefix}' holds tensors under a key that is not a string or integer");
                         continue;
                     }
-                    Flatten(path, v, Join(prefix, name), into, depth + 1);
+                    Flatten(path, v, Join(prefix, name), into, depth + 1, ref visits);
                 }
                 break;
             case List<object?> l:
-                for (int i = 0; i < l.Count; i++) Flatten(path, l[i], Join(prefix, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), into, depth + 1);
+                for (int i = 0; i < l.Count; i++) Flatten(path, l[i], Join(prefix, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), into, depth + 1, ref visits);
                 break;
             case object?[] tup:
-                for (int i = 0; i < tup.Length; i++) Flatten(path, tup[i], Join(prefix, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), into, depth + 1);
+                for (int i = 0; i < tup.Length; i++) Flatten(path, tup[i], Join(prefix, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), into, depth + 1, ref visits);
                 break;
         }
     }
 
-    private static bool ContainsTensor(object? node, int depth) => depth <= MaxDepth && node switch
+    private static bool ContainsTensor(object? node, int depth, ref long visits)
     {
-        TensorRef => true,
-        PyDict d => d.Items.Any(kv => ContainsTensor(kv.Value, depth + 1)),
-        List<object?> l => l.Any(x => ContainsTensor(x, depth + 1)),
-        object?[] t => t.Any(x => ContainsTensor(x, depth + 1)),
-        _ => false,
-    };
+        // Out of budget counts as "yes", so the caller refuses the file rather than walking on.
+        if (--visits < 0 || depth > MaxDepth || node is TensorRef) return true;
+        IEnumerable<object?> children = node switch
+        {
+            PyDict d => d.Items.Select(kv => kv.Value),
+            List<object?> l => l,
+            object?[] t => t,
+            _ => Array.Empty<object?>(),
+        };
+        foreach (var c in children)
+            if (ContainsTensor(c, depth + 1, ref visits)) return true;
+        return false;
+    }
 
     private static string Join(string a, string b) => a.Length == 0 ? b : a + "." + b;
 

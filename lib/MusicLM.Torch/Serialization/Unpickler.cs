@@ -81,6 +81,7 @@ internal sealed class Unpickler
         "torch.Tensor", "torch._tensor.Tensor",
         "torch.nn.parameter.Parameter",
         "torch.Size",
+        "_codecs.encode", // how protocol 2 pickles a bytes value: _codecs.encode(text, "latin1")
     };
 
     private readonly byte[] data;
@@ -296,6 +297,10 @@ internal sealed class Unpickler
                     if (a[1] is not PyGlobal { Name: "Tensor" or "Parameter" }) throw Bad($"_rebuild_from_type_v2 of {Describe(a[1])} is not supported");
                     return Call(inner, innerArgs);
                 }
+            case "_codecs.encode":
+                return a.Length == 2 && a[0] is string text && a[1] is "latin1" or "latin-1"
+                    ? Encoding.Latin1.GetBytes(text)
+                    : throw Bad("_codecs.encode needs (text, 'latin1')");
             case "torch.Size":
                 return a.Length == 1 && a[0] is object?[] dims ? dims : throw Bad("torch.Size needs one tuple");
             default:

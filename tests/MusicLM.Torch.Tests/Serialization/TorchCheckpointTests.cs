@@ -31,7 +31,7 @@ sd["scalar"] = torch.tensor(7.25)
 sd["empty"] = torch.zeros(0, 3)
 sd["param"] = torch.nn.Parameter(torch.randn(2, 2))
 lin = torch.nn.Linear(3, 2)
-ckpt = {"model": lin.state_dict(), "extra": sd, "epoch": 3, "name": "run-1", "lr": 1e-3, "nothing": None,
+ckpt = {"model": lin.state_dict(), "extra": sd, "epoch": 3, "name": "run-1", "lr": 1e-3, "nothing": None, "blob": b"\x00\xffabc", "flags": (True, False), "big": 2**70,
         "layers": [torch.tensor([1, 2]), 5, {"deep": torch.tensor([[9.0]])}]}
 torch.save(ckpt, out_dir + "/ckpt.pt")
 torch.save(lin.state_dict(), out_dir + "/plain.pt")
@@ -171,6 +171,22 @@ public class TorchCheckpointTests : IClassFixture<TorchSaveFiles>
         var builtins = PickleWith("\u0080\u0002c__builtin__\neval\nX\u0001\u0000\u0000\u00001\u0085R.");
         File.WriteAllBytes(path, ReplaceEntry(File.ReadAllBytes(files.Plain), n => n.EndsWith("data.pkl"), _ => builtins));
         Assert.Throws<CheckpointFormatException>(() => TorchCheckpoint.LoadStateDict(path));
+    }
+
+    [Fact]
+    public void A_pickle_whose_shared_lists_would_take_forever_to_walk_is_refused()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("dag.pt");
+        // L0 = []; L(i) = [L(i-1), L(i-1)] for 60 levels (within the depth limit); {'a': L60}: 2^60 paths in ~550 bytes.
+        var p = new List<byte> { 0x80, 2, (byte)'}', (byte)'X', 1, 0, 0, 0, (byte)'a', (byte)']', (byte)'q', 0 };
+        for (int i = 1; i <= 60; i++)
+            p.AddRange(new byte[] { (byte)']', (byte)'(', (byte)'h', (byte)(i - 1), (byte)'h', (byte)(i - 1), (byte)'e', (byte)'q', (byte)i });
+        p.AddRange(new byte[] { (byte)'s', (byte)'.' });
+        File.WriteAllBytes(path, ReplaceEntry(File.ReadAllBytes(files.Plain), n => n.EndsWith("data.pkl"), _ => p.ToArray()));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Throws<CheckpointFormatException>(() => TorchCheckpoint.LoadStateDict(path));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5));
     }
 
     [Fact]
