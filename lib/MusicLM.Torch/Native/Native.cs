@@ -60,7 +60,9 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib)] internal static extern IntPtr mlt_torch_version();
 
     // tensor.cpp
-    [DllImport(Lib), SuppressGCTransition] internal static extern void mlt_free(IntPtr t);
+    // Not SuppressGCTransition: freeing the last reference to torch.from_array memory calls back
+    // into .NET (ReleasePin), which a thread without the GC transition may not do.
+    [DllImport(Lib)] internal static extern void mlt_free(IntPtr t);
     [DllImport(Lib)] internal static extern IntPtr mlt_share(IntPtr t);
     [DllImport(Lib)] internal static extern IntPtr mlt_empty(long* shape, int n, int dtype, int dt, int di);
     [DllImport(Lib)] internal static extern IntPtr mlt_zeros(long* shape, int n, int dtype, int dt, int di);

@@ -24,7 +24,8 @@ public class ElementwiseTests
         Close(Broadcast((x, y) => y - x), b - a);
         Close(Broadcast((x, y) => x + 2 * y), a.add(b, alpha: 2));
         Close(Broadcast((x, y) => x - 0.5 * y), a.sub(b, alpha: 0.5));
-        Close(Broadcast(Math.Max), a.maximum(T(3.5)));
+        Close(Map(A, x => Math.Max(x, 3.5)), a.maximum(T(3.5)));
+        Close(Broadcast(Math.Min), a.minimum(b));
         Shape(a + b, 2, 3);
         // A column (2, 1) against a row (3) broadcasts to (2, 3).
         var col = T(new double[] { 100, 200 }, 2, 1);
@@ -85,6 +86,13 @@ public class ElementwiseTests
             Close(new double[] { 0.5, 1, 1.5, 3.5 }, div);
         }
         Assert.Equal(new long[] { 2, 4, 6, 14 }, (i64 + i64).ToArray<long>());
+        Assert.Equal(new long[] { 3, 6, 9, 21 }, i64.add(i64, alpha: 2).ToArray<long>());
+        Assert.Equal(new long[] { -1, -2, -3, -7 }, i64.sub(i64, alpha: 2).ToArray<long>());
+        var inPlace = torch.tensor(new long[] { 1, 2 });
+        inPlace.add_(5).mul_(3).sub_(1);
+        inPlace.add_(torch.tensor(new long[] { 1, 1 }), alpha: 2);
+        Assert.Equal(ScalarType.Int64, inPlace.dtype);
+        Assert.Equal(new long[] { 19, 22 }, inPlace.ToArray<long>());
     }
 
     [Fact]
