@@ -123,7 +123,7 @@ static at::Tensor binary_s(int op, const at::Tensor& a, const at::Scalar& s, dou
   if (reverse) {
     switch (op) {
       case 1: return at::rsub(a, s, alpha_of(at::result_type(a, s), alpha));
-      case 3: return at::reciprocal(a).mul_(s);
+      case 3: return at::mul(at::reciprocal(a), s);  // not mul_: reciprocal saves its output for backward
       case 4: return at::pow(s, a);
       default: break;
     }
