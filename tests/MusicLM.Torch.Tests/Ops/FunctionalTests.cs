@@ -143,6 +143,17 @@ public class FunctionalTests
             Close(expected, r, 1e-12);
         }
         Close(new double[] { 1, 1.25, 1.75, 2.5, 3.5, 4 }, F.interpolate(x, 2.0, InterpolationMode.Linear), 1e-12);
+        // With a scale factor, positions map through 1/scale (not in/out): src = (i + 0.5)/1.5 − 0.5.
+        var byScale = new double[4];
+        for (int i = 0; i < 4; i++)
+        {
+            double src = Math.Max((i + 0.5) / 1.5 - 0.5, 0);
+            int i0 = (int)Math.Floor(src);
+            byScale[i] = (1 - (src - i0)) * v[i0] + (src - i0) * v[Math.Min(i0 + 1, 2)];
+        }
+        Close(byScale, F.interpolate(x, 1.5, InterpolationMode.Linear), 1e-12);
+        Close(new double[] { 1, 1, 2, 4 }, F.interpolate(x, 1.5), 1e-12); // nearest: floor(i / 1.5)
+        Assert.Throws<ArgumentOutOfRangeException>(() => F.interpolate(x, -2.0));
     }
 
     [Fact]
