@@ -12,6 +12,16 @@ public class GradientTests
     static Tensor Lpos(int seed, params long[] shape) => Leaf(Rand((int)shape.Aggregate(1L, (a, b) => a * b), seed, 0.5, 2), shape);
 
     [Fact]
+    public void The_gradient_check_itself_rejects_a_wrong_gradient()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = L(0, 4);
+        // x · detach(x) has backward gradient x, but its true derivative is 2x.
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => GradCheck(t => t[0] * t[0].detach(), x));
+        GradCheck(t => t[0] * t[0], x);
+    }
+
+    [Fact]
     public void Unary_operations()
     {
         using var scope = torch.NewDisposeScope();
