@@ -38,17 +38,21 @@ public sealed class DisposeScope : IDisposable
     public void Dispose()
     {
         if (disposed) return;
+        // Scopes nest; closing one that is not innermost also closes (and disposes the tensors of)
+        // the ones still open inside it, innermost first.
+        var s = current;
+        while (s != null && s != this) s = s.outer;
+        if (s == this)
+            while (current != null && current != this)
+            {
+                var c = current;
+                if (c.disposed) current = c.outer; // disposed from another thread: just unlink it
+                else c.Dispose();
+            }
         disposed = true;
         foreach (var t in tensors)
             if (t.Scope == this) { t.Scope = null; t.Dispose(); }
         tensors.Clear();
-        // Scopes nest; closing one that is not innermost also closes the ones opened inside it.
         if (current == this) current = outer;
-        else
-        {
-            var s = current;
-            while (s != null && s != this) s = s.outer;
-            if (s == this) current = outer;
-        }
     }
 }

@@ -191,6 +191,9 @@ public partial class Tensor
     public Tensor add_(double s) => BinInPlace(Binary.Add, s);
     public Tensor sub_(Tensor other, double alpha = 1.0) => BinInPlace(Binary.Sub, other, alpha);
     public Tensor sub_(double s) => BinInPlace(Binary.Sub, s);
+    public Tensor add_(long s) => BinInPlace(Binary.Add, s, isInt: true);
+    public Tensor sub_(long s) => BinInPlace(Binary.Sub, s, isInt: true);
+    public Tensor mul_(long s) => BinInPlace(Binary.Mul, s, isInt: true);
     public Tensor mul_(Tensor other) => BinInPlace(Binary.Mul, other);
     public Tensor mul_(double s) => BinInPlace(Binary.Mul, s);
     public Tensor div_(Tensor other) => BinInPlace(Binary.Div, other);

@@ -64,13 +64,16 @@ public partial class Tensor
         fixed (long* p = dims) return new(mlt_var(Handle, p, dims.Length, correction, keepdim ? 1 : 0, std ? 1 : 0));
     }
 
-    /// <summary>Variance; <paramref name="correction"/> 1 (default) is the unbiased estimate.</summary>
-    public Tensor var(int correction = 1) => Var(null, correction, false, false);
+    // A lone integer argument is a dim, as in PyTorch (x.var(1) reduces dim 1); the correction is
+    // always named or second, and null dims mean every element.
+    /// <summary>Unbiased variance of every element.</summary>
+    public Tensor var() => Var(null, 1, false, false);
+    /// <summary>Variance over <paramref name="dim"/>; <paramref name="correction"/> 1 (default) is the unbiased estimate.</summary>
     public Tensor var(long dim, int correction = 1, bool keepdim = false) => Var(new[] { dim }, correction, keepdim, false);
-    public Tensor var(long[] dims, int correction = 1, bool keepdim = false) => Var(dims, correction, keepdim, false);
-    public Tensor std(int correction = 1) => Var(null, correction, false, true);
+    public Tensor var(long[]? dims, int correction = 1, bool keepdim = false) => Var(dims, correction, keepdim, false);
+    public Tensor std() => Var(null, 1, false, true);
     public Tensor std(long dim, int correction = 1, bool keepdim = false) => Var(new[] { dim }, correction, keepdim, true);
-    public Tensor std(long[] dims, int correction = 1, bool keepdim = false) => Var(dims, correction, keepdim, true);
+    public Tensor std(long[]? dims, int correction = 1, bool keepdim = false) => Var(dims, correction, keepdim, true);
 
     /// <summary>p-norm over every element, or over <paramref name="dims"/>.</summary>
     public unsafe Tensor norm(double p = 2, long[]? dims = null, bool keepdim = false)

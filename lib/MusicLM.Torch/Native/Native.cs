@@ -60,7 +60,9 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib)] internal static extern IntPtr mlt_torch_version();
 
     // tensor.cpp
-    [DllImport(Lib), SuppressGCTransition] internal static extern void mlt_free(IntPtr t);
+    // Not SuppressGCTransition: freeing the last reference to torch.from_array memory calls back
+    // into .NET (ReleasePin), which a thread without the GC transition may not do.
+    [DllImport(Lib)] internal static extern void mlt_free(IntPtr t);
     [DllImport(Lib)] internal static extern IntPtr mlt_share(IntPtr t);
     [DllImport(Lib)] internal static extern IntPtr mlt_empty(long* shape, int n, int dtype, int dt, int di);
     [DllImport(Lib)] internal static extern IntPtr mlt_zeros(long* shape, int n, int dtype, int dt, int di);
@@ -171,7 +173,7 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib)] internal static extern IntPtr mlt_conv_transpose1d(IntPtr x, IntPtr w, IntPtr b, long stride, long pad, long outpad, long groups, long dil);
     [DllImport(Lib)] internal static extern IntPtr mlt_pool1d(IntPtr x, int isMax, long k, long stride, long pad);
     [DllImport(Lib)] internal static extern IntPtr mlt_pad(IntPtr x, long* p, int n, int mode, double value);
-    [DllImport(Lib)] internal static extern IntPtr mlt_interpolate1d(IntPtr x, long size, int mode);
+    [DllImport(Lib)] internal static extern IntPtr mlt_interpolate1d(IntPtr x, long size, int mode, double scale);
     [DllImport(Lib)] internal static extern IntPtr mlt_layer_norm(IntPtr x, long* shape, int n, IntPtr w, IntPtr b, double eps);
     [DllImport(Lib)] internal static extern IntPtr mlt_group_norm(IntPtr x, long groups, IntPtr w, IntPtr b, double eps);
     [DllImport(Lib)] internal static extern IntPtr mlt_batch_norm(IntPtr x, IntPtr w, IntPtr b, IntPtr rm, IntPtr rv, int training, double momentum, double eps);

@@ -51,11 +51,14 @@ public static unsafe class functional
 
     /// <summary>Resizes the time axis of a (batch, channels, time) tensor to <paramref name="size"/> samples.</summary>
     public static Tensor interpolate(Tensor input, long size, InterpolationMode mode = InterpolationMode.Nearest) =>
-        new(mlt_interpolate1d(input.Handle, size, (int)mode));
+        new(mlt_interpolate1d(input.Handle, size, (int)mode, 0));
 
-    /// <summary>Resizes the time axis by <paramref name="scale_factor"/>.</summary>
-    public static Tensor interpolate(Tensor input, double scale_factor, InterpolationMode mode = InterpolationMode.Nearest) =>
-        interpolate(input, (long)Math.Floor(input.size(-1) * scale_factor), mode);
+    /// <summary>Resizes the time axis by <paramref name="scale_factor"/>; positions map through the factor, as in PyTorch.</summary>
+    public static Tensor interpolate(Tensor input, double scale_factor, InterpolationMode mode = InterpolationMode.Nearest)
+    {
+        if (!(scale_factor > 0)) throw new ArgumentOutOfRangeException(nameof(scale_factor), scale_factor, "scale factor must be positive");
+        return new(mlt_interpolate1d(input.Handle, (long)Math.Floor(input.size(-1) * scale_factor), (int)mode, scale_factor));
+    }
 
     public static Tensor layer_norm(Tensor input, long[] normalized_shape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {

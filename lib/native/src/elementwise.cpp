@@ -80,10 +80,16 @@ static void unary_(int op, at::Tensor& a) {
   }
 }
 
+// alpha as an integer Scalar when the result is integral: libtorch rejects a floating alpha there.
+static at::Scalar alpha_of(at::ScalarType result, double alpha) {
+  if (!at::isFloatingType(result) && !at::isComplexType(result) && alpha == (double)(int64_t)alpha) return at::Scalar((int64_t)alpha);
+  return at::Scalar(alpha);
+}
+
 static at::Tensor binary(int op, const at::Tensor& a, const at::Tensor& b, double alpha) {
   switch (op) {
-    case 0: return alpha == 1.0 ? at::add(a, b) : at::add(a, b, alpha);
-    case 1: return alpha == 1.0 ? at::sub(a, b) : at::sub(a, b, alpha);
+    case 0: return alpha == 1.0 ? at::add(a, b) : at::add(a, b, alpha_of(at::result_type(a, b), alpha));
+    case 1: return alpha == 1.0 ? at::sub(a, b) : at::sub(a, b, alpha_of(at::result_type(a, b), alpha));
     case 2: return at::mul(a, b);
     case 3: return at::div(a, b);
     case 4: return at::pow(a, b);
@@ -116,15 +122,15 @@ static at::Tensor binary(int op, const at::Tensor& a, const at::Tensor& b, doubl
 static at::Tensor binary_s(int op, const at::Tensor& a, const at::Scalar& s, double alpha, int reverse) {
   if (reverse) {
     switch (op) {
-      case 1: return at::rsub(a, s, alpha);
-      case 3: return at::reciprocal(a).mul_(s);
+      case 1: return at::rsub(a, s, alpha_of(at::result_type(a, s), alpha));
+      case 3: return at::mul(at::reciprocal(a), s);  // not mul_: reciprocal saves its output for backward
       case 4: return at::pow(s, a);
       default: break;
     }
   }
   switch (op) {
-    case 0: return alpha == 1.0 ? at::add(a, s) : at::add(a, s, alpha);
-    case 1: return alpha == 1.0 ? at::sub(a, s) : at::sub(a, s, alpha);
+    case 0: return alpha == 1.0 ? at::add(a, s) : at::add(a, s, alpha_of(at::result_type(a, s), alpha));
+    case 1: return alpha == 1.0 ? at::sub(a, s) : at::sub(a, s, alpha_of(at::result_type(a, s), alpha));
     case 2: return at::mul(a, s);
     case 3: return at::div(a, s);
     case 4: return at::pow(a, s);
@@ -145,8 +151,8 @@ static at::Tensor binary_s(int op, const at::Tensor& a, const at::Scalar& s, dou
 
 static void binary_(int op, at::Tensor& a, const at::Tensor& b, double alpha) {
   switch (op) {
-    case 0: a.add_(b, alpha); break;
-    case 1: a.sub_(b, alpha); break;
+    case 0: a.add_(b, alpha_of(a.scalar_type(), alpha)); break;
+    case 1: a.sub_(b, alpha_of(a.scalar_type(), alpha)); break;
     case 2: a.mul_(b); break;
     case 3: a.div_(b); break;
     case 4: a.pow_(b); break;
@@ -158,8 +164,8 @@ static void binary_(int op, at::Tensor& a, const at::Tensor& b, double alpha) {
 
 static void binary_s_(int op, at::Tensor& a, const at::Scalar& s, double alpha) {
   switch (op) {
-    case 0: a.add_(s, alpha); break;
-    case 1: a.sub_(s, alpha); break;
+    case 0: a.add_(s, alpha_of(a.scalar_type(), alpha)); break;
+    case 1: a.sub_(s, alpha_of(a.scalar_type(), alpha)); break;
     case 2: a.mul_(s); break;
     case 3: a.div_(s); break;
     case 4: a.pow_(s); break;

@@ -44,11 +44,15 @@ MLT_API T mlt_pad(T x, const int64_t* p, int n, int mode, double value) {
         throw std::invalid_argument("reflect/replicate padding takes 2 or 4 pad sizes");)
 }
 
-// mode 0 nearest, 1 linear (align_corners false); size of the last dim.
-MLT_API T mlt_interpolate1d(T x, int64_t size, int mode) {
+// mode 0 nearest, 1 linear (align_corners false); size of the last dim. A scale > 0 is the
+// caller's scale_factor: PyTorch maps output to input positions with it rather than with size ratios.
+MLT_API T mlt_interpolate1d(T x, int64_t size, int mode, double scale) {
   MLT_T(if (x->dim() != 3) throw std::invalid_argument("interpolate expects a (batch, channels, time) tensor");
-        if (mode == 0) return wrap(at::upsample_nearest1d(*x, {size}));
-        return wrap(at::upsample_linear1d(*x, {size}, false));)
+        c10::optional<double> sc;
+        if (scale > 0) sc = scale;
+        at::IntArrayRef out(&size, 1);
+        if (mode == 0) return wrap(at::upsample_nearest1d(*x, out, sc));
+        return wrap(at::upsample_linear1d(*x, out, false, sc));)
 }
 
 MLT_API T mlt_layer_norm(T x, const int64_t* shape, int n, T w, T b, double eps) {
