@@ -91,7 +91,7 @@ public static class EngineBench
         using var x = torch.randn(8, 1, 16000);
         double t = Time(() =>
         {
-            opt.zero_grad();
+            opt.zero_grad(set_to_none: false);   // as the twin's zero_grad() in PyTorch 1.13
             var loss = F.l1_loss(model.forward(x), x);
             loss.backward();
             opt.step();
@@ -108,7 +108,7 @@ public static class EngineBench
         using var target = idx[.., 1..].contiguous();
         double t = Time(() =>
         {
-            opt.zero_grad();
+            opt.zero_grad(set_to_none: false);   // as the twin's zero_grad() in PyTorch 1.13
             var logits = model.forward(input);
             var loss = F.cross_entropy(logits.reshape(-1, 1024), target.reshape(-1));
             loss.backward();

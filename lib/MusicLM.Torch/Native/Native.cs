@@ -210,5 +210,5 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib)] internal static extern int mlt_adam_step(IntPtr* ps, IntPtr* m, IntPtr* v, int n, double lr, double b1, double b2, double eps, double wd, long step, int decoupled);
     [DllImport(Lib)] internal static extern int mlt_sgd_step(IntPtr* ps, IntPtr* bufs, int n, double lr, double momentum, double dampening, double wd, int nesterov, int first);
     [DllImport(Lib)] internal static extern int mlt_clip_grad_norm(IntPtr* ps, int n, double maxNorm, double normType, out double total);
-    [DllImport(Lib)] internal static extern int mlt_zero_grad(IntPtr* ps, int n);
+    [DllImport(Lib)] internal static extern int mlt_zero_grad(IntPtr* ps, int n, int setToNone);
 }

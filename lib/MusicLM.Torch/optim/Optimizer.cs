@@ -42,11 +42,14 @@ public abstract unsafe class Optimizer : IDisposable
     /// <summary>Updates every parameter that has a gradient.</summary>
     public abstract void step();
 
-    /// <summary>Drops every parameter's gradient (sets it to none, as PyTorch's <c>zero_grad(set_to_none=True)</c>).</summary>
-    public void zero_grad()
+    /// <summary>
+    /// Clears every parameter's gradient: drops it (<paramref name="set_to_none"/>, PyTorch 2's default) or
+    /// zeroes it in place (PyTorch 1's default), which keeps the gradient memory between steps.
+    /// </summary>
+    public void zero_grad(bool set_to_none = true)
     {
         var hs = ParameterHandles();
-        fixed (IntPtr* p = hs) Check(mlt_zero_grad(p, hs.Length));
+        fixed (IntPtr* p = hs) Check(mlt_zero_grad(p, hs.Length, set_to_none ? 1 : 0));
     }
 
     /// <summary>Names of the state tensors each parameter gets (e.g. exp_avg, exp_avg_sq).</summary>

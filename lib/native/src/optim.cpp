@@ -70,6 +70,11 @@ MLT_API int mlt_clip_grad_norm(T* params, int n, double max_norm, double norm_ty
           })
 }
 
-MLT_API int mlt_zero_grad(T* params, int n) {
-  MLT_I(for (int i = 0; i < n; i++) params[i]->mutable_grad().reset();)
+MLT_API int mlt_zero_grad(T* params, int n, int set_to_none) {
+  MLT_I(at::NoGradGuard guard;
+        for (int i = 0; i < n; i++) {
+          at::Tensor& g = params[i]->mutable_grad();
+          if (set_to_none || !g.defined()) g.reset();
+          else g.zero_();
+        })
 }
