@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace MusicLM.Torch.Tests;
@@ -11,8 +10,6 @@ namespace MusicLM.Torch.Tests;
 /// </summary>
 internal static class PythonTorch
 {
-    public const string Python = "/usr/bin/python3";
-
     private const string Prelude = """
         import json, os, sys
         import torch
@@ -50,15 +47,7 @@ internal static class PythonTorch
             var path = Path.Combine(dir, "script.py");
             File.WriteAllText(path, Prelude + Dedent(script) + Epilogue);
 
-            var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add(path);
-            psi.ArgumentList.Add(dir);
-            psi.Environment["OMP_NUM_THREADS"] = "1";
-            using var p = Process.Start(psi)!;
-            var stderr = p.StandardError.ReadToEndAsync();
-            var stdout = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) throw new InvalidOperationException($"the PyTorch reference failed (exit {p.ExitCode}):\n{stderr.Result}");
+            var stdout = ReferencePython.RunFile(path, new[] { dir });
 
             var outputs = new Dictionary<string, Tensor>();
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "outputs.json")));

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MusicLM.Torch.Tests.Serialization;
 
 /// <summary>
@@ -9,8 +7,6 @@ namespace MusicLM.Torch.Tests.Serialization;
 /// </summary>
 internal static class PythonRef
 {
-    public const string Python = "/usr/bin/python3";
-
     /// <summary>Runs <paramref name="script"/> with <paramref name="args"/>; returns stdout, fails the test on a non-zero exit.</summary>
     public static string Run(string script, params string[] args)
     {
@@ -18,26 +14,7 @@ internal static class PythonRef
         File.WriteAllText(file, script);
         try
         {
-            var psi = new ProcessStartInfo(Python)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            psi.ArgumentList.Add(file);
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            psi.Environment["OMP_NUM_THREADS"] = "1";
-            using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
-            var stderr = p.StandardError.ReadToEndAsync();
-            var stdout = p.StandardOutput.ReadToEnd();
-            if (!p.WaitForExit(120_000))
-            {
-                p.Kill(entireProcessTree: true);
-                throw new TimeoutException("reference python script did not finish in 120 s");
-            }
-            if (p.ExitCode != 0)
-                throw new Xunit.Sdk.XunitException($"reference python script failed (exit {p.ExitCode}):\n{stderr.Result}\n{stdout}");
-            return stdout;
+            return ReferencePython.RunFile(file, args);
         }
         finally
         {
