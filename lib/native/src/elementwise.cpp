@@ -1,5 +1,6 @@
 // Element-wise operations. Codes must match MusicLM.Torch's Native.Unary / Native.Binary enums.
 #include "bridge.h"
+#include <cmath>
 
 using namespace mlt;
 
@@ -191,17 +192,18 @@ MLT_API int mlt_addcmul_(T a, T b, T c, double value) { MLT_I(a->addcmul_(*b, *c
 MLT_API int mlt_addcdiv_(T a, T b, T c, double value) { MLT_I(a->addcdiv_(*b, *c, value);) }
 
 // has_min / has_max select which bound applies.
+// Whole-number bounds on an integer tensor stay integers, so clamping keeps the dtype (as in Python,
+// where clamp(0, 5) passes ints).
+static c10::optional<at::Scalar> bound(const at::Tensor& a, int has, double v) {
+  if (!has) return c10::nullopt;
+  bool integral = !a.is_floating_point() && !a.is_complex() && a.scalar_type() != at::kBool;
+  return scalar(v, integral && v == std::floor(v));
+}
 MLT_API T mlt_clamp(T a, int has_min, double lo, int has_max, double hi) {
-  MLT_T(c10::optional<at::Scalar> mn, mx;
-        if (has_min) mn = lo;
-        if (has_max) mx = hi;
-        return wrap(at::clamp(*a, mn, mx));)
+  MLT_T(return wrap(at::clamp(*a, bound(*a, has_min, lo), bound(*a, has_max, hi)));)
 }
 MLT_API int mlt_clamp_(T a, int has_min, double lo, int has_max, double hi) {
-  MLT_I(c10::optional<at::Scalar> mn, mx;
-        if (has_min) mn = lo;
-        if (has_max) mx = hi;
-        a->clamp_(mn, mx);)
+  MLT_I(a->clamp_(bound(*a, has_min, lo), bound(*a, has_max, hi));)
 }
 MLT_API T mlt_where(T c, T a, T b) { MLT_T(return wrap(at::where(*c, *a, *b));) }
 MLT_API T mlt_masked_fill(T a, T mask, double v, int is_int) { MLT_T(return wrap(at::masked_fill(*a, *mask, scalar(v, is_int)));) }

@@ -225,6 +225,12 @@ public class ElementwiseTests
         Close(Map(X, v => Math.Max(v, 0.1)), x.clamp(min: 0.1));
         Close(Map(X, v => Math.Min(v, 0.1)), x.clamp(max: 0.1));
         Close(Map(X, v => Math.Max(v, 0.1)), x.clamp_min(0.1));
+        // Whole-number bounds keep an integer tensor integer; fractional ones promote it.
+        var ints = torch.tensor(new long[] { -7, 0, 3, 12 });
+        var clamped = ints.clamp(0, 5);
+        Assert.Equal(ScalarType.Int64, clamped.dtype);
+        Assert.Equal(new long[] { 0, 0, 3, 5 }, clamped.ToArray<long>());
+        Assert.Equal(ScalarType.Float32, ints.clamp(0.5, 5).dtype);
 
         var cond = x.gt(0);
         Assert.Equal(ScalarType.Bool, cond.dtype);
