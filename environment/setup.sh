@@ -24,8 +24,13 @@ done
 # libtorch-dev: the tensor engine (D1); libopenblas-dev: an optimized BLAS behind it;
 # cmake/g++: the native bridge.
 packages=(libtorch-dev libopenblas-dev cmake g++ make)
+# npm: fetches plotly.js into lib/MusicLM.Interactive at build time (D3); Debian's only when none is on PATH.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(npm)
+fi
 if [ "$with_tests" = 1 ]; then
   packages+=(python3-torch)   # the PyTorch twin used as an independent reference in tests and benchmarks
+  packages+=(python3-pil)     # decodes the display toolkit's PNGs independently
 fi
 
 missing=()
