@@ -354,7 +354,7 @@ internal sealed partial class ScriptEngine
                   name is "netstandard" or "mscorlib")) continue;
             if (name.StartsWith("Microsoft.VisualBasic", StringComparison.Ordinal)) continue;
             var xml = docsDir is null ? null : Path.Combine(docsDir, name + ".xml");
-            DocumentationProvider? docs = xml is not null && File.Exists(xml) ? XmlDocumentationProvider.CreateFromFile(xml) : null;
+            DocumentationProvider? docs = xml is not null && File.Exists(xml) ? new XmlDocs(xml) : null;
             yield return MetadataReference.CreateFromFile(path, documentation: docs);
         }
     }
