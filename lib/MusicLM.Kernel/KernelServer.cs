@@ -400,7 +400,6 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
             ["metadata"] = MimeBundle.ToJson(metadata),
         };
         if (displayId is not null) content["transient"] = new JsonObject { ["display_id"] = displayId };
-        else if (!update) content["transient"] = new JsonObject();
         FlushOutput(); // what the cell printed before the display stays above it
         Publish(update ? "update_display_data" : "display_data", content, _currentParent);
     }

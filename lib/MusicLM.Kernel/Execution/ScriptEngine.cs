@@ -106,7 +106,22 @@ internal sealed partial class ScriptEngine
         ScriptState<object> next;
         try
         {
-            next = script.RunFromAsync(state, _ => true, token).GetAwaiter().GetResult();
+            var run = script.RunFromAsync(state, _ => true, token);
+            try
+            {
+                run.Wait(token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Rewritten code stops at its next check; an await on something that ignores the
+                // token (Task.Delay without one) is abandoned instead, keeping the previous state.
+                if (!run.Wait(TimeSpan.FromMilliseconds(500))) return Interrupted();
+            }
+            catch (AggregateException)
+            {
+                // rethrown unwrapped just below
+            }
+            next = run.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -183,8 +198,8 @@ internal sealed partial class ScriptEngine
     private static string MethodDisplayName(MethodBase method)
     {
         // Async and iterator bodies live in a compiler-made MoveNext of "<Name>d__N".
-        if (method.Name == "MoveNext" && method.DeclaringType?.Name is { } n && n.StartsWith('<'))
-            return n[1..n.IndexOf('>')];
+        if (method.Name == "MoveNext" && method.DeclaringType?.Name is { } n && n.StartsWith('<') && n.LastIndexOf(">d__", StringComparison.Ordinal) is > 0 and var end)
+            return n[1..end];
         var m = method.Name;
         // Local functions compile to "<Outer>g__Name|0_0".
         int g = m.IndexOf(">g__", StringComparison.Ordinal);
