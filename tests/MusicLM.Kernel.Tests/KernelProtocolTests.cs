@@ -279,7 +279,7 @@ public sealed class KernelProtocolTests(KernelFixture fixture)
         (matches, _, _) = Complete("var list = new List<int>(); list.");
         Assert.Contains("Add", matches);
         Assert.Contains("Select", matches); // extension methods too
-        Assert.Contains("StringBuild", Complete("var sb = new StringBuil").Matches.Select(m => m[..^1]));
+        Assert.Contains("StringBuilder", Complete("var sb = new StringBuil").Matches);
         Assert.Contains("WriteLine", Complete("Console.Wri").Matches);
     }
 
