@@ -6,14 +6,15 @@
 #   environment/install-kernel.sh --prefix P   install into P/share/jupyter/kernels instead (tests, venvs)
 #
 # The kernel itself is lib/MusicLM.Kernel, started through environment/bin/musiclm-kernel (which
-# builds it first if needed). Needs Jupyter (Debian: jupyter-notebook, python3-jupyter-client) and libzmq5.
+# builds it first if needed). Needs Jupyter (Debian: jupyter-notebook, jupyter-client for the
+# `jupyter kernelspec` command, python3-jupyter-client) and libzmq5.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 prefix=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "install-kernel.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -35,9 +36,21 @@ if [ -n "$prefix" ]; then
   exit 0
 fi
 
-if ! command -v jupyter >/dev/null; then
-  echo "install-kernel: 'jupyter' is not on PATH (Debian: apt-get install jupyter-notebook python3-jupyter-client)" >&2
+# `jupyter kernelspec` comes with Debian's jupyter-client package; without it, use the same code
+# through the Python that has jupyter_client (Debian's python3-jupyter-client).
+kernelspec=()
+if command -v jupyter-kernelspec >/dev/null; then
+  kernelspec=(jupyter-kernelspec)
+else
+  for py in /usr/bin/python3 python3; do
+    if "$py" -c 'import jupyter_client.kernelspecapp' 2>/dev/null; then kernelspec=("$py" -m jupyter_client.kernelspecapp); break; fi
+  done
+fi
+if [ "${#kernelspec[@]}" = 0 ]; then
+  echo "install-kernel: Jupyter is not installed (Debian: apt-get install jupyter-notebook jupyter-client python3-jupyter-client)" >&2
   exit 1
 fi
-jupyter kernelspec install --user --replace --name musiclm-csharp "$spec" >/dev/null
-echo "install-kernel: installed kernelspec musiclm-csharp ($(jupyter kernelspec list | awk '$1=="musiclm-csharp"{print $2}'))"
+if ! out="$("${kernelspec[@]}" install --user --replace --name musiclm-csharp "$spec" 2>&1)"; then
+  echo "$out" >&2; exit 1
+fi
+echo "install-kernel: installed kernelspec musiclm-csharp ($("${kernelspec[@]}" list | awk '$1=="musiclm-csharp"{print $2}'))"
