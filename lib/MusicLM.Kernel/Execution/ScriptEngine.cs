@@ -1,0 +1,397 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Scripting;
+
+namespace MusicLM.Kernel.Execution;
+
+/// <summary>
+/// Runs cells with Roslyn scripting: each cell continues the previous one's state (variables,
+/// usings, references), may await at top level, and its trailing expression is its value.
+/// Also answers completion, inspection and is-complete questions from the same compilation chain.
+/// </summary>
+internal sealed partial class ScriptEngine
+{
+    /// <summary>The ename of a cell stopped by an interrupt.</summary>
+    public const string InterruptedName = "Interrupted";
+
+    private static readonly string[] DefaultImports =
+    [
+        "System", "System.IO", "System.Linq", "System.Text", "System.Threading", "System.Threading.Tasks",
+        "System.Collections.Generic", "System.Text.Json", "System.Text.Json.Nodes",
+    ];
+
+    private readonly KernelGlobals _globals;
+    private readonly NuGetRestorer _nuget = new();
+    private readonly ScriptOptions _options;
+    private readonly CSharpParseOptions _parseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
+    private readonly Task<ScriptState<object>> _initial;
+    private ScriptState<object>? _state;
+
+    public ScriptEngine(string workingDirectory, KernelGlobals globals, AssemblyProbing probing)
+    {
+        WorkingDirectory = workingDirectory;
+        _globals = globals;
+        var resolver = new KernelMetadataResolver(
+            ScriptMetadataResolver.Default.WithBaseDirectory(workingDirectory).WithSearchPaths(workingDirectory), _nuget, probing);
+        _options = ScriptOptions.Default
+            .WithReferences(FrameworkReferences().Append(MetadataReference.CreateFromFile(typeof(KernelGlobals).Assembly.Location)))
+            .WithImports(DefaultImports)
+            .WithMetadataResolver(resolver)
+            .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(workingDirectory))
+            .WithEmitDebugInformation(true)
+            .WithFileEncoding(Encoding.UTF8)
+            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithAllowUnsafe(true)
+            .WithLanguageVersion(LanguageVersion.Latest);
+        // Roslyn's first compilation takes a second or two; do it while the notebook connects.
+        _initial = Task.Run(() => CSharpScript.RunAsync<object>("", CellOptions(0), _globals, typeof(KernelGlobals)));
+    }
+
+    public string WorkingDirectory { get; }
+
+    public static string LanguageVersionText =>
+        LanguageVersion.Latest.MapSpecifiedToEffectiveVersion().ToDisplayString();
+
+    private ScriptState<object> State => _state ??= _initial.GetAwaiter().GetResult();
+
+    /// <summary>The file name a cell's code carries (stack frames show it as "Cell In[n]").</summary>
+    private ScriptOptions CellOptions(int executionCount) =>
+        _options.WithFilePath(Path.Combine(WorkingDirectory, $"cell-{executionCount}.csx"));
+
+    [GeneratedRegex(@"^\s*#r\s+""(nuget:[^""]*)""", RegexOptions.Multiline)]
+    private static partial Regex NuGetDirective();
+
+    [GeneratedRegex(@"cell-(\d+)\.csx$")]
+    private static partial Regex CellFile();
+
+    public CellOutcome Execute(string code, int executionCount, CancellationToken token)
+    {
+        foreach (Match m in NuGetDirective().Matches(code))
+        {
+            try
+            {
+                _nuget.Restore(m.Groups[1].Value, token);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or ArgumentException or NullReferenceException or InvalidCastException)
+            {
+                return CellOutcome.Error("NuGetRestoreError", e.Message, [$"NuGetRestoreError: {e.Message}"]);
+            }
+        }
+
+        var state = State;
+        var options = CellOptions(executionCount);
+        var script = state.Script.ContinueWith<object>(code, options);
+        var errors = script.Compile(token).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            var lines = errors.Select(FormatDiagnostic).ToList();
+            return CellOutcome.Error("CompilationError", lines[0], lines);
+        }
+
+        var rewritten = InterruptRewriter.Rewrite(code, _parseOptions);
+        if (rewritten != code)
+        {
+            var guarded = state.Script.ContinueWith<object>(rewritten, options);
+            if (!guarded.Compile(token).Any(d => d.Severity == DiagnosticSeverity.Error)) script = guarded;
+        }
+
+        ScriptState<object> next;
+        try
+        {
+            var run = script.RunFromAsync(state, _ => true, token);
+            try
+            {
+                run.Wait(token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Rewritten code stops at its next check; an await on something that ignores the
+                // token (Task.Delay without one) is abandoned instead, keeping the previous state.
+                if (!run.Wait(TimeSpan.FromMilliseconds(500))) return Interrupted();
+            }
+            catch (AggregateException)
+            {
+                // rethrown unwrapped just below
+            }
+            next = run.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return Interrupted();
+        }
+        catch (CompilationErrorException e)
+        {
+            var lines = e.Diagnostics.Select(FormatDiagnostic).ToList();
+            return CellOutcome.Error("CompilationError", lines.FirstOrDefault() ?? e.Message, lines);
+        }
+        _state = next; // keeps what the cell defined before an exception, as IPython does
+        if (next.Exception is { } ex)
+        {
+            if (ex is OperationCanceledException && token.IsCancellationRequested) return Interrupted();
+            return CellOutcome.Error(ex.GetType().Name, ex.Message, Traceback(ex));
+        }
+        return CellOutcome.Success(next.ReturnValue);
+    }
+
+    private static CellOutcome Interrupted() =>
+        CellOutcome.Error(InterruptedName, "The cell was interrupted; variables defined before it are kept.",
+            [$"{InterruptedName}: the cell was interrupted"]);
+
+    public static string FormatDiagnostic(Diagnostic d)
+    {
+        var severity = d.Severity == DiagnosticSeverity.Error ? "error" : "warning";
+        if (!d.Location.IsInSource) return $"{severity} {d.Id}: {d.GetMessage()}";
+        var p = d.Location.GetLineSpan().StartLinePosition;
+        return $"({p.Line + 1},{p.Character + 1}): {severity} {d.Id}: {d.GetMessage()}";
+    }
+
+    /// <summary>The exception's frames in cells and user libraries; Roslyn, kernel and async plumbing left out.</summary>
+    internal static List<string> Traceback(Exception ex)
+    {
+        var lines = new List<string> { $"{ex.GetType().FullName}: {ex.Message}" };
+        foreach (var frame in new StackTrace(ex, true).GetFrames())
+        {
+            var method = frame.GetMethod();
+            if (method is null) continue;
+            var type = method.DeclaringType;
+            var asm = type?.Assembly.GetName().Name ?? "";
+            if (asm.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) || asm == "musiclm-kernel") continue;
+            var ns = type?.Namespace ?? "";
+            if (ns.StartsWith("System.Runtime.CompilerServices", StringComparison.Ordinal) ||
+                ns.StartsWith("System.Runtime.ExceptionServices", StringComparison.Ordinal) ||
+                ns.StartsWith("System.Threading.Tasks", StringComparison.Ordinal) ||
+                ns == "System.Threading" && type?.Name == "ExecutionContext") continue;
+            var file = frame.GetFileName();
+            var cell = file is null ? null : CellFile().Match(file);
+            var name = MethodDisplayName(method);
+            if (cell is { Success: true })
+            {
+                var where = name is "<Initialize>" or "<Main>$" ? "" : $", in {name}";
+                lines.Add($"   at Cell In[{cell.Groups[1].Value}], line {frame.GetFileLineNumber()}{where}");
+            }
+            else if (type?.FullName?.StartsWith("Submission#", StringComparison.Ordinal) == true)
+            {
+                lines.Add($"   at cell code{(name == "<Initialize>" ? "" : $", in {name}")}");
+            }
+            else
+            {
+                var location = file is null ? "" : $" in {file}:line {frame.GetFileLineNumber()}";
+                lines.Add($"   at {FriendlyTypeName(type)}.{name}(){location}");
+            }
+        }
+        if (ex.InnerException is { } inner)
+        {
+            lines.Add(" ---> inner exception:");
+            lines.AddRange(Traceback(inner));
+        }
+        return lines;
+    }
+
+    private static string MethodDisplayName(MethodBase method)
+    {
+        // Async and iterator bodies live in a compiler-made MoveNext of "<Name>d__N".
+        if (method.Name == "MoveNext" && method.DeclaringType?.Name is { } n && n.StartsWith('<') && n.LastIndexOf(">d__", StringComparison.Ordinal) is > 0 and var end)
+            return n[1..end];
+        var m = method.Name;
+        // Local functions compile to "<Outer>g__Name|0_0".
+        int g = m.IndexOf(">g__", StringComparison.Ordinal);
+        if (g >= 0) return m[(g + 4)..m.IndexOf('|')];
+        return m;
+    }
+
+    private static string FriendlyTypeName(Type? type)
+    {
+        while (type is not null && type.Name.StartsWith('<') && type.DeclaringType is not null) type = type.DeclaringType;
+        var name = type?.FullName ?? "?";
+        int hash = name.IndexOf("Submission#", StringComparison.Ordinal);
+        return hash >= 0 ? name[(name.IndexOf('+', hash) + 1)..] : name;
+    }
+
+    // ---------------------------------------------------------------- is_complete
+
+    /// <summary>"complete", "incomplete" (unbalanced braces, unterminated statement) or "invalid".</summary>
+    public string IsComplete(string code)
+    {
+        var tree = CSharpSyntaxTree.ParseText(code, _parseOptions);
+        if (!SyntaxFactory.IsCompleteSubmission(tree)) return "incomplete";
+        return tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error) ? "invalid" : "complete";
+    }
+
+    // ---------------------------------------------------------------- completion
+
+    private static readonly string[] Keywords =
+        SyntaxFacts.GetKeywordKinds().Concat(SyntaxFacts.GetContextualKeywordKinds())
+            .Select(SyntaxFacts.GetText).Where(k => k.Length > 0 && char.IsLetter(k[0])).Distinct().ToArray();
+
+    public (List<string> Matches, int Start, int End) Complete(string code, int cursor)
+    {
+        cursor = Math.Clamp(cursor, 0, code.Length);
+        int start = cursor;
+        while (start > 0 && (char.IsLetterOrDigit(code[start - 1]) || code[start - 1] == '_')) start--;
+        var prefix = code[start..cursor];
+
+        var compilation = State.Script.ContinueWith(code[..cursor], CellOptions(0)).GetCompilation();
+        var tree = compilation.SyntaxTrees.Single();
+        var model = compilation.GetSemanticModel(tree);
+        var root = tree.GetRoot();
+
+        IEnumerable<ISymbol> symbols;
+        bool members = false;
+        var dot = start > 0 ? root.FindToken(start - 1) : default;
+        if (start > 0 && dot.IsKind(SyntaxKind.DotToken) && dot.Parent is MemberAccessExpressionSyntax access)
+        {
+            members = true;
+            symbols = MembersOf(model, access.Expression, start);
+        }
+        else if (start > 0 && dot.IsKind(SyntaxKind.DotToken) && dot.Parent is QualifiedNameSyntax qualified &&
+                 model.GetSymbolInfo(qualified.Left).Symbol is INamespaceOrTypeSymbol container)
+        {
+            members = true;
+            symbols = model.LookupNamespacesAndTypes(start, container);
+        }
+        else
+        {
+            symbols = model.LookupSymbols(start).Concat(PreviousSubmissionMembers(compilation));
+        }
+
+        var names = symbols
+            .Where(s => s.CanBeReferencedByName && !s.IsImplicitlyDeclared)
+            .Select(s => s.Name)
+            .Concat(members ? [] : Keywords)
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return (names, start, cursor);
+    }
+
+    private static IEnumerable<ISymbol> MembersOf(SemanticModel model, ExpressionSyntax expression, int position)
+    {
+        var symbol = model.GetSymbolInfo(expression).Symbol;
+        if (symbol is INamespaceSymbol ns) return model.LookupNamespacesAndTypes(position, ns);
+        if (symbol is ITypeSymbol staticType)
+            return model.LookupStaticMembers(position, staticType).Concat(model.LookupNamespacesAndTypes(position, staticType));
+        var type = model.GetTypeInfo(expression).Type;
+        if (type is null || type.TypeKind == TypeKind.Error) return [];
+        return model.LookupSymbols(position, type, includeReducedExtensionMethods: true).Where(s => !s.IsStatic || s is IMethodSymbol { ReducedFrom: not null });
+    }
+
+    private static IEnumerable<ISymbol> PreviousSubmissionMembers(Compilation compilation)
+    {
+        for (var c = compilation.ScriptCompilationInfo?.PreviousScriptCompilation; c is not null; c = c.ScriptCompilationInfo?.PreviousScriptCompilation)
+            if (c.ScriptClass is { } scriptClass)
+                foreach (var m in scriptClass.GetMembers()) yield return m;
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /// <summary>The signature(s) and XML summary of the symbol at the cursor; null when there is none.</summary>
+    public string? Inspect(string code, int cursor)
+    {
+        cursor = Math.Clamp(cursor, 0, code.Length);
+        var compilation = State.Script.ContinueWith(code, CellOptions(0)).GetCompilation();
+        var tree = compilation.SyntaxTrees.Single();
+        var model = compilation.GetSemanticModel(tree);
+        var root = tree.GetRoot();
+        var token = root.FindToken(Math.Max(0, cursor - 1));
+        if (!token.IsKind(SyntaxKind.IdentifierToken) && cursor < code.Length) token = root.FindToken(cursor);
+        if (token.Parent is null) return null;
+
+        SyntaxNode node = token.Parent;
+        if (node.Parent is MemberAccessExpressionSyntax ma && ma.Name == node) node = ma;
+        if (node.Parent is InvocationExpressionSyntax inv && inv.Expression == node) node = inv;
+
+        var info = model.GetSymbolInfo(node);
+        var candidates = info.Symbol is { } s ? [s] : info.CandidateSymbols.ToList();
+        if (candidates.Count == 0 && node is ExpressionSyntax expr)
+            candidates = [.. model.GetMemberGroup(expr)];
+        if (candidates.Count == 0 && model.GetDeclaredSymbol(token.Parent) is { } declared) candidates = [declared];
+        if (candidates.Count == 0 && node is ExpressionSyntax e2 && model.GetTypeInfo(e2).Type is { TypeKind: not TypeKind.Error } t) candidates = [t];
+        if (candidates.Count == 0) return null;
+
+        var text = new StringBuilder();
+        foreach (var c in candidates.Take(12))
+        {
+            text.AppendLine(c.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat));
+        }
+        if (candidates.Count > 12) text.AppendLine($"(+{candidates.Count - 12} more overloads)");
+        var summary = candidates.Select(Summary).FirstOrDefault(x => x is not null);
+        if (summary is not null) text.AppendLine().AppendLine(summary);
+        return text.ToString().TrimEnd();
+    }
+
+    private static string? Summary(ISymbol symbol)
+    {
+        var xml = symbol.GetDocumentationCommentXml();
+        if (string.IsNullOrWhiteSpace(xml)) return null;
+        try
+        {
+            var summary = XElement.Parse(xml).Element("summary");
+            if (summary is null) return null;
+            var parts = summary.Nodes().Select(n => n switch
+            {
+                XText t => t.Value,
+                XElement el => el.Attribute("cref")?.Value.Split(':').Last() ?? el.Attribute("langword")?.Value ?? el.Attribute("name")?.Value ?? el.Value,
+                _ => "",
+            });
+            return Regex.Replace(string.Concat(parts), @"\s+", " ").Trim();
+        }
+        catch (System.Xml.XmlException)
+        {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- references
+
+    /// <summary>
+    /// The shared framework's assemblies, with the reference pack's XML docs where the SDK has them
+    /// (so inspection can show summaries).
+    /// </summary>
+    private static IEnumerable<MetadataReference> FrameworkReferences()
+    {
+        var frameworkDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var docsDir = ReferencePackDocs(frameworkDir);
+        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        foreach (var path in tpa)
+        {
+            if (!string.Equals(Path.GetDirectoryName(path), frameworkDir, StringComparison.Ordinal)) continue;
+            var name = Path.GetFileNameWithoutExtension(path);
+            if (!(name.StartsWith("System", StringComparison.Ordinal) || name.StartsWith("Microsoft.", StringComparison.Ordinal) ||
+                  name is "netstandard" or "mscorlib")) continue;
+            if (name.StartsWith("Microsoft.VisualBasic", StringComparison.Ordinal)) continue;
+            var xml = docsDir is null ? null : Path.Combine(docsDir, name + ".xml");
+            DocumentationProvider? docs = xml is not null && File.Exists(xml) ? new XmlDocs(xml) : null;
+            yield return MetadataReference.CreateFromFile(path, documentation: docs);
+        }
+    }
+
+    private static string? ReferencePackDocs(string frameworkDir)
+    {
+        try
+        {
+            // <dotnet>/shared/Microsoft.NETCore.App/<version>/ → <dotnet>/packs/Microsoft.NETCore.App.Ref/<version>/ref/net<M.m>/
+            var dotnetRoot = Path.GetFullPath(Path.Combine(frameworkDir, "..", "..", ".."));
+            var packs = Path.Combine(dotnetRoot, "packs", "Microsoft.NETCore.App.Ref");
+            if (!Directory.Exists(packs)) return null;
+            var tfm = $"net{Environment.Version.Major}.{Environment.Version.Minor}";
+            return Directory.GetDirectories(packs)
+                .Select(d => Path.Combine(d, "ref", tfm))
+                .Where(Directory.Exists)
+                .OrderByDescending(d => d, StringComparer.Ordinal)
+                .FirstOrDefault();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
