@@ -24,6 +24,8 @@ done
 # libtorch-dev: the tensor engine (D1); libopenblas-dev: an optimized BLAS behind it;
 # cmake/g++: the native bridge.
 packages=(libtorch-dev libopenblas-dev cmake g++ make)
+# The course: Debian's Jupyter (classic notebook server, nbconvert, nbclient) and ZeroMQ for our kernel (D2).
+packages+=(libzmq5 jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-jupyter-client)
 # npm: fetches plotly.js into lib/MusicLM.Interactive at build time (D3); Debian's only when none is on PATH.
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(npm)
@@ -31,6 +33,7 @@ fi
 if [ "$with_tests" = 1 ]; then
   packages+=(python3-torch)   # the PyTorch twin used as an independent reference in tests and benchmarks
   packages+=(python3-pil)     # decodes the display toolkit's PNGs independently
+  packages+=(python3-jupyter-kernel-test)   # the kernel conformance suite
 fi
 
 missing=()
@@ -69,4 +72,5 @@ if ! dotnet build "$root/MusicLMNotebooks.sln" -c "$configuration" -nologo -v:q 
   exit 1
 fi
 rm -f "$log"
+"$root/environment/install-kernel.sh"
 echo "setup: ready"
