@@ -57,8 +57,8 @@ public class NotebookConventionTests
         Assert.Equal("markdown", (string)first["cell_type"]!);
         var intro = Source(first);
         Assert.Matches(new Regex(@"^# ", RegexOptions.Multiline), intro);
-        Assert.Matches(new Regex(@"workshop mode", RegexOptions.IgnoreCase), intro);
-        Assert.Matches(new Regex(@"quick mode", RegexOptions.IgnoreCase), intro);
+        Assert.Matches(new Regex(@"workshop\s+mode", RegexOptions.IgnoreCase), intro);
+        Assert.Matches(new Regex(@"quick\s+mode", RegexOptions.IgnoreCase), intro);
         Assert.Matches(new Regex(@"\d+\s*(min|minutes|s|seconds)", RegexOptions.IgnoreCase), intro);
         var last = cells[^1]!;
         Assert.Equal("markdown", (string)last["cell_type"]!);
