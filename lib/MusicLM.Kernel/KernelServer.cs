@@ -71,10 +71,31 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         };
         Publish("status", new JsonObject { ["execution_state"] = "starting" }, EmptyParent);
         foreach (var t in threads) t.Start();
+        WatchParent();
         KernelLog.Write($"listening on {_connection.Endpoint(_connection.ShellPort)} (shell), working directory {_engine.WorkingDirectory}");
         _stopped.Wait();
         foreach (var t in threads) t.Join(TimeSpan.FromSeconds(2));
         return 0;
+    }
+
+    /// <summary>
+    /// Jupyter passes its process id as JPY_PARENT_PID. When that process is gone (killed, crashed) no
+    /// one can shut this kernel down any more, so it stops by itself instead of running forever.
+    /// </summary>
+    private void WatchParent()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("JPY_PARENT_PID"), out var pid) || pid <= 1 || !OperatingSystem.IsLinux()) return;
+        new Thread(() =>
+        {
+            while (!_stopping)
+            {
+                Thread.Sleep(1000);
+                if (Directory.Exists($"/proc/{pid}")) continue;
+                KernelLog.Write($"the Jupyter process {pid} is gone; shutting down");
+                _stopping = true;
+                _stopped.Set();
+            }
+        }) { Name = "jupyter-parent-watch", IsBackground = true }.Start();
     }
 
     private ZmqSocket Bind(int type, int port)

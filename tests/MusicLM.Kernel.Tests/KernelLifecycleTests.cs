@@ -22,6 +22,18 @@ public sealed class KernelLifecycleTests
     }
 
     [Fact]
+    public void Kernel_exits_by_itself_when_the_Jupyter_process_that_started_it_is_gone()
+    {
+        var dir = Directory.CreateTempSubdirectory("musiclm-kernel-orphan-").FullName;
+        using var parent = System.Diagnostics.Process.Start("sleep", "3")!;
+        using var k = new KernelProcess(dir, new Dictionary<string, string> { ["JPY_PARENT_PID"] = parent.Id.ToString() });
+        Assert.Equal("2", k.Eval("1 + 1"));
+        Assert.False(k.Process.WaitForExit(500), "the kernel exited while its parent was alive");
+        parent.WaitForExit();
+        Assert.True(k.Process.WaitForExit(5000), "the kernel kept running after its parent died");
+    }
+
+    [Fact]
     public void Nuget_reference_restores_through_the_machines_package_sources()
     {
         var dir = Directory.CreateTempSubdirectory("musiclm-kernel-nuget-").FullName;

@@ -30,7 +30,7 @@ public sealed class KernelProcess : IDisposable
     public ConnectionInfo Connection { get; }
     public string WorkingDirectory { get; }
 
-    public KernelProcess(string workingDirectory)
+    public KernelProcess(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         WorkingDirectory = workingDirectory;
         Connection = new ConnectionInfo
@@ -49,6 +49,7 @@ public sealed class KernelProcess : IDisposable
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         Process = Process.Start(psi)!;
         Process.ErrorDataReceived += (_, e) => { lock (_stderr) _stderr.AppendLine(e.Data); };
         Process.OutputDataReceived += (_, e) => { lock (_stderr) _stderr.AppendLine(e.Data); };
