@@ -32,6 +32,10 @@ public static partial class WavFile
         {
             f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new AudioFormatException($"{path}: no such file", e);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new AudioFormatException($"{path}: cannot open the file: {e.Message}", e);
