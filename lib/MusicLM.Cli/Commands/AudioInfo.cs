@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using MusicLM.Audio;
 
@@ -46,5 +45,5 @@ public static class AudioInfo
         }
     }
 
-    private static string OneLine(string s) => s.ReplaceLineEndings(" ").ToString(CultureInfo.InvariantCulture);
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
 }
