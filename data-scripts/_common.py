@@ -53,7 +53,10 @@ def download(url, dest, sha256=None, log=print):
     folder = os.path.dirname(os.path.abspath(dest))
     os.makedirs(folder, exist_ok=True)
     ledger_path = os.path.join(folder, "checksums.json")
-    ledger = json.load(open(ledger_path)) if os.path.exists(ledger_path) else {}
+    ledger = {}
+    if os.path.exists(ledger_path):
+        with open(ledger_path) as f:
+            ledger = json.load(f)
     name = os.path.basename(dest)
     expected = sha256 or ledger.get(name)
     if os.path.exists(dest):
@@ -95,7 +98,8 @@ def download(url, dest, sha256=None, log=print):
     if name not in ledger:
         ledger[name] = digest
         tmp = ledger_path + ".tmp"
-        json.dump(ledger, open(tmp, "w"), indent=1, sort_keys=True)
+        with open(tmp, "w") as f:
+            json.dump(ledger, f, indent=1, sort_keys=True)
         os.replace(tmp, ledger_path)
     return dest
 
