@@ -26,6 +26,8 @@ done
 packages=(libtorch-dev libopenblas-dev cmake g++ make)
 # The course: Debian's Jupyter (classic notebook server, nbconvert, nbclient) and ZeroMQ for our kernel (D2).
 packages+=(libzmq5 jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-jupyter-client)
+# Audio: compressed formats are decoded by the ffmpeg program (D4).
+packages+=(ffmpeg)
 # npm: fetches plotly.js into lib/MusicLM.Interactive at build time (D3); Debian's only when none is on PATH.
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(npm)
@@ -34,6 +36,7 @@ if [ "$with_tests" = 1 ]; then
   packages+=(python3-torch)   # the PyTorch twin used as an independent reference in tests and benchmarks
   packages+=(python3-pil)     # decodes the display toolkit's PNGs independently
   packages+=(python3-jupyter-kernel-test)   # the kernel conformance suite
+  packages+=(sox python3-soundfile python3-numpy)   # independent references for resampling and WAV reading
 fi
 
 missing=()

@@ -13,6 +13,7 @@ public static class Program
         commands:
           demo [--steps N]                 train a tiny network on the CPU and print its loss falling
           info                             engine version, threads and devices
+          audio info FILE                  one JSON object describing an audio file (WAV natively, others via ffmpeg)
           bench engine [B0|B1|B2|B3|all]   engine benchmarks (../shared/bench/ENGINE-BENCH.md)
                 [--pytorch PATH]           also run the PyTorch twin script and print time ratios
         """;
@@ -46,6 +47,8 @@ public static class Program
                 Console.WriteLine($"threads {torch.get_num_threads()}");
                 Console.WriteLine($"cuda {(torch.cuda.is_available() ? torch.cuda.device_count() + " device(s)" : "not available")}");
                 return 0;
+            case "audio" when args.Length >= 2 && args[1] == "info":
+                return AudioInfo.Run(args[2..], Console.Out, Console.Error);
             case "bench" when args.Length >= 2 && args[1] == "engine":
                 var rest = args.Skip(2).Where(a => !a.StartsWith("--")).ToList();
                 string? twin = StringOption(args, "--pytorch");

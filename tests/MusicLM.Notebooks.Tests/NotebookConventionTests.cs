@@ -9,7 +9,7 @@ public class NotebookConventionTests
     private static JsonObject Load(string name) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(NotebookFiles.NotebookDir, name)))!.AsObject();
 
-    private static string Source(JsonNode cell) => cell["source"] switch
+    private static string Source(JsonNode? cell) => cell?["source"] switch
     {
         JsonArray lines => string.Concat(lines.Select(l => l!.GetValue<string>())),
         JsonValue v => v.GetValue<string>(),

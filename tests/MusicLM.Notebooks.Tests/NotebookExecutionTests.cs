@@ -11,7 +11,7 @@ public class NotebookExecutionTests
 {
     [Theory]
     [MemberData(nameof(NotebookFiles.All), MemberType = typeof(NotebookFiles))]
-    public void Notebook_runs_top_to_bottom_in_quick_mode(string name)
+    public async Task Notebook_runs_top_to_bottom_in_quick_mode(string name)
     {
         var data = Directory.CreateTempSubdirectory("musiclm-nb-").FullName;
         try
@@ -38,7 +38,7 @@ public class NotebookExecutionTests
                 p.Kill(entireProcessTree: true);
                 Assert.Fail($"{name} did not finish in 15 minutes");
             }
-            Assert.True(p.ExitCode == 0, $"{name} failed:\n{stdout}\n{stderr.Result}");
+            Assert.True(p.ExitCode == 0, $"{name} failed:\n{stdout}\n{await stderr}");
         }
         finally
         {
