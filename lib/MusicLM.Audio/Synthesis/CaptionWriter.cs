@@ -104,7 +104,7 @@ public static class CaptionWriter
             Mood2 = moods.Count > 1 ? moods.First(m => m != Mood1) : Mood1;
             Key = rng.Chance(0.5) ? $"in {a.Key} {a.Mode}" : $"in the key of {a.Key} {a.Mode}";
             Bpm = rng.Pick(new[] { $"at {a.TempoBpm} BPM", $"at {a.TempoBpm} beats per minute", $"at a tempo of {a.TempoBpm} BPM" });
-            Meter = a.Meter == "3/4" ? rng.Pick(new[] { "in 3/4 time", "in three-four time", "in waltz time" }) : rng.Pick(new[] { "in 4/4 time", "in common time" });
+            Meter = a.Meter == "3/4" ? rng.Pick(new[] { "in 3/4 time", "in three-four time", "in triple time" }) : rng.Pick(new[] { "in 4/4 time", "in common time" });
         }
 
         public string Lead { get; }

@@ -13,7 +13,7 @@ internal sealed class FluteTimbre : ITimbre
         bool h2 = 2 * f < 0.45 * sampleRate, h3 = 3 * f < 0.45 * sampleRate;
         uint lfo = 0, lfoInc = Oscillators.Increment(5, sampleRate);
         int vibratoStart = (int)(0.2 * sampleRate);
-        float lpHi = Oscillators.OnePole(3000, sampleRate), lpLo = Oscillators.OnePole(700, sampleRate), n1 = 0, n2 = 0;
+        float lpHi = Oscillators.OnePole(2500, sampleRate), lpLo = Oscillators.OnePole(800, sampleRate), n1 = 0, n1b = 0, n2 = 0;
         float chiff = 1, dChiff = (float)Math.Exp(-1 / (0.04 * sampleRate));
         for (int i = 0; i < dst.Length; i++)
         {
@@ -28,8 +28,9 @@ internal sealed class FluteTimbre : ITimbre
             p3 += 3 * step;
             float w = noise.Next();
             n1 += lpHi * (w - n1);
-            n2 += lpLo * (n1 - n2);
-            dst[i] = 0.85f * tone + (n1 - n2) * (0.25f + 1.2f * chiff);
+            n1b += lpHi * (n1 - n1b);
+            n2 += lpLo * (n1b - n2);
+            dst[i] = 0.9f * tone + (n1b - n2) * (0.05f + 0.6f * chiff);
             chiff *= dChiff;
         }
     }
