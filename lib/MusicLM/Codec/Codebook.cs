@@ -89,14 +89,23 @@ public sealed class Codebook : Module
 
     private void Ema(Tensor average, Tensor value) => average.mul_(config.Decay).add_(value, 1 - config.Decay);
 
-    /// <summary>k-means on the first batch gives the codes and their cluster sizes (EnCodec's <c>init_embed_</c>).</summary>
+    /// <summary>
+    /// k-means on the first batch gives the codes and their cluster sizes (EnCodec's <c>init_embed_</c>). The sums
+    /// are set to means · sizes so that e = m / N holds from the start; EnCodec copies the means into
+    /// <c>embed_avg</c> instead, which shrinks every code by its cluster size at the first EMA step.
+    /// </summary>
     private void InitEmbed(Tensor data)
     {
         var (means, bins) = Kmeans(data, config.CodebookSize, config.KmeansIters);
-        embed.copy_(means);
-        embed_avg.copy_(means);
-        cluster_size.copy_(bins);
-        inited.fill_(1);
+        using (means)
+        using (bins)
+        {
+            using var sums = means * bins.unsqueeze(1);
+            embed.copy_(means);
+            embed_avg.copy_(sums);
+            cluster_size.copy_(bins);
+            inited.fill_(1);
+        }
     }
 
     /// <summary>

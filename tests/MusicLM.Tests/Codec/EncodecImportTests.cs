@@ -68,8 +68,8 @@ public class EncodecImportTests
         ReferencePython.RunOk(dir.File("make.py"));
         var ex = Assert.Throws<ArgumentException>(() => EncodecImport.Load(path));
         Assert.Contains("unexpected key(s) [foo.weight]", ex.Message);
-        Assert.Contains("missing key(s)", ex.Message);
-        Assert.Contains("encoder.model.0.conv.conv.weight_g", ex.Message);
+        Assert.Contains("251 missing key(s)", ex.Message); // EnCodec 24 kHz has 252 keys; one was given
+        Assert.Contains("decoder.model.0.conv.conv.bias", ex.Message);
         Assert.Throws<FileNotFoundException>(() => EncodecImport.Load(dir.File("absent.th")));
     }
 
