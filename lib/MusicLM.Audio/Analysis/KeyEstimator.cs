@@ -8,12 +8,19 @@ namespace MusicLM.Audio.Analysis;
 /// chroma (<see cref="Chroma"/>, octave weighting centred at A5) plus a bass chroma (centred at A2,
 /// where the chord roots and the tonic sit) weighted by <see cref="BassWeight"/> — is correlated with
 /// the 24 rotations of a major and a minor <see cref="KeyProfile"/>; the best correlation wins.
+/// Frames are weighted 1 + <see cref="OpeningWeight"/> · exp(−t / <see cref="OpeningSeconds"/>): music
+/// usually opens on its tonic chord, and that is what separates a key from its relative major/minor
+/// (A minor and C major share every pitch class).
 /// The STFT window is long (≈ 0.37 s) so that neighbouring semitones are separate bins down to ~55 Hz.
 /// </summary>
 public static class KeyEstimator
 {
     /// <summary>How much the bass chroma counts relative to the mid-register chroma.</summary>
     public const double BassWeight = 1.0;
+
+    /// <summary>Extra weight of the first seconds (decaying with time constant <see cref="OpeningSeconds"/>).</summary>
+    public const double OpeningWeight = 4.0;
+    public const double OpeningSeconds = 2.0;
 
     public static KeyEstimate Estimate(AudioClip clip, KeyProfile profile = KeyProfile.KrumhanslKessler) =>
         Estimate(AnalysisInput.Mono(clip), clip.SampleRate, profile);
@@ -36,8 +43,13 @@ public static class KeyEstimator
         {
             var mono = AnalysisInput.Mono(waveform).to(ScalarType.Float64); // (T)
             var power = mid.Spectrogram.Forward(mono);                        // (1, F, frames)
-            midMean = mid.FromSpectrogram(power).mean(new long[] { 0, 2 }).ToArray<double>();   // (12)
-            bassMean = bass.FromSpectrogram(power).mean(new long[] { 0, 2 }).ToArray<double>(); // (12)
+            long frames = power.size(-1);
+            // Frame weights: 1 everywhere plus an emphasis on the opening, where music states its tonic.
+            var t = torch.arange(0.0, frames, 1.0, ScalarType.Float64) / mid.Config.FrameRate;  // (frames) seconds
+            var w = (t / -OpeningSeconds).exp() * OpeningWeight + 1.0;
+            w = w / w.sum();
+            midMean = (mid.FromSpectrogram(power)[0] * w).sum(1).ToArray<double>();   // (12)
+            bassMean = (bass.FromSpectrogram(power)[0] * w).sum(1).ToArray<double>(); // (12)
         }
         var combined = new double[12];
         double sm = midMean.Sum(), sb = bassMean.Sum();

@@ -14,7 +14,8 @@ namespace MusicLM.Audio.Analysis;
 /// music (beats, eighths, half notes or bars).</item>
 /// <item>Which level is the beat (the octave decision): the levels P*·{¼, ⅓, ½, ⅔, 1, 3⁄2, 2, 3, 4} in
 /// range are scored by their comb periodicity, a log-normal tempo prior (centre 110 BPM, σ one
-/// octave), and a pulse-train test on the onset envelope: at the beat level the points between beats
+/// octave), a harmonic-rhythm test (chords change once a bar of 3 or 4 beats: the chroma-change
+/// autocorrelation is high at 3P or 4P and low at 2P), and a pulse-train test on the onset envelope: at the beat level the points between beats
 /// (at ½ or ⅓, ⅔ of a period: hats, eighths) are weak compared with the beats, while every other beat
 /// (2P) or bar (3P) has its midpoints (the backbeat) about as strong as its downbeats. The score rewards
 /// <c>contrast = strength of the 2P/3P midpoints − strength of the P midpoints</c>.</item>
@@ -24,9 +25,8 @@ namespace MusicLM.Audio.Analysis;
 public static class TempoEstimator
 {
     public const double MinBpm = 40, MaxBpm = 240;
-    private static readonly double PriorCentreBpm = W("PC", 110), PriorOctaves = W("PO", 1.0);
-    private static readonly double CombWeight = W("CW", 1.0), ContrastWeight = W("XW", 3.0), HarmonyWeight = W("HW", 2.0), PriorWeight = W("PW", 1.0);
-    private static double W(string n, double d) => double.TryParse(Environment.GetEnvironmentVariable("TEMPO_" + n), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : d;
+    private const double PriorCentreBpm = 110, PriorOctaves = 1.0;
+    private const double CombWeight = 1.0, ContrastWeight = 3.0, HarmonyWeight = 2.0, PriorWeight = 1.0;
 
     public static TempoEstimate Estimate(AudioClip clip) => Estimate(AnalysisInput.Mono(clip), clip.SampleRate);
 
@@ -57,12 +57,11 @@ public static class TempoEstimator
                 : F.pad((c.narrow(-1, 1, fc - 1) - c.narrow(-1, 0, fc - 1)).relu().sum(1), new long[] { 1, 0 })[0]
                     .to(ScalarType.Float64).ToArray<double>();           // (frames_c)
         }
-        var estimate = FromOnsetEnvelopes(onset, low, config.FrameRate, harmony, chroma.Config.FrameRate);
-        return estimate;
+        return FromOnsetEnvelopes(onset, low, config.FrameRate, harmony, chroma.Config.FrameRate);
     }
 
     /// <summary>Upper edge of the band whose onsets decide the metrical level (kick, bass, chords; not the hats).</summary>
-    public static readonly double LowBandHz = W("LB", 2000);
+    public const double LowBandHz = 2000;
 
     /// <summary>Tempo from an onset-strength envelope sampled at <paramref name="frameRate"/> frames per second.</summary>
     public static TempoEstimate FromOnsetEnvelope(IReadOnlyList<double> onset, double frameRate) => FromOnsetEnvelopes(onset, onset, frameRate);
