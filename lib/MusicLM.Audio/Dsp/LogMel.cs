@@ -21,7 +21,7 @@ public sealed class LogMel
 
     public MelSpectrogram Mel { get; }
     public LogScaling Scaling { get; }
-    /// <summary>Added before ln (<see cref="LogScaling.Natural"/>) or the floor amin of decibels.</summary>
+    /// <summary>Added before ln in <see cref="LogScaling.Natural"/>; decibels floor the power at 1e-10 (−100 dB) instead.</summary>
     public double Eps { get; }
     /// <summary>Dynamic range kept below each example's maximum in <see cref="LogScaling.Decibels"/>; null keeps all.</summary>
     public double? TopDb { get; }
@@ -31,7 +31,7 @@ public sealed class LogMel
     {
         using var scope = torch.NewDisposeScope();
         var mel = Mel.Forward(waveform);                                  // (B, n_mels, frames)
-        var y = Scaling == LogScaling.Natural ? Log(mel, Eps) : PowerToDb(mel, TopDb, Eps);
+        var y = Scaling == LogScaling.Natural ? Log(mel, Eps) : PowerToDb(mel, TopDb);
         return y.MoveToOuterDisposeScope();
     }
 

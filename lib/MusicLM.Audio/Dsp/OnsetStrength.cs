@@ -8,7 +8,9 @@ namespace MusicLM.Audio.Dsp;
 /// <see cref="OnsetStrengthConfig.FrameRate"/>. On a decibel mel spectrogram S,
 /// o[t] = mean over bands of max(0, S[m, t] − ref[m, t − lag]), where ref is S after a maximum
 /// filter across <see cref="OnsetStrengthConfig.MaxSize"/> bands; the first <c>lag</c> frames are 0.
-/// Frame t is centred on sample t · hop, so a note starting at time τ gives its peak at frame ≈ τ · frame rate.
+/// The flux of a centred STFT rises as a note enters the window, before the window's centre reaches
+/// it, so the envelope is delayed by 3/8 of a window (3 · n_fft / (8 · hop) frames, measured): a note starting
+/// at time τ then peaks at frame ≈ τ · frame rate (librosa delays by half a window instead).
 /// </summary>
 public sealed class OnsetStrength
 {
@@ -47,7 +49,9 @@ public sealed class OnsetStrength
         if (frames <= lag) return torch.zeros(new[] { logMel.size(0), frames }, logMel.dtype, logMel.device).MoveToOuterDisposeScope();
         var diff = logMel.narrow(-1, lag, frames - lag) - reference.narrow(-1, 0, frames - lag); // (B, M, frames − lag)
         var flux = diff.relu().mean(1);                                   // (B, frames − lag)
-        return F.pad(flux, new long[] { lag, 0 }).MoveToOuterDisposeScope(); // (B, frames)
+        long delay = Math.Min(frames - lag, (long)Math.Round(3.0 * Config.NFft / (8.0 * Config.HopLength)));
+        var delayed = F.pad(flux, new long[] { lag + delay, 0 });         // (B, frames + delay)
+        return delayed.narrow(-1, 0, frames).MoveToOuterDisposeScope();  // (B, frames)
     }
 
     /// <summary>Onset strength in one call, with <see cref="OnsetStrengthConfig.ForSampleRate"/>.</summary>

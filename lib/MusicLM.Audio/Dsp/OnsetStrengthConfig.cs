@@ -18,6 +18,9 @@ public sealed record OnsetStrengthConfig(
 {
     public double FrameRate => (double)SampleRate / HopLength;
 
+    /// <summary>Frames of onset strength for a signal of <paramref name="samples"/> samples (centred frames).</summary>
+    public long Frames(long samples) => samples / HopLength + 1;
+
     /// <summary>n_fft = the power of two nearest 46 ms, hop = n_fft / 8, fMax = min(sr/2, 11025 Hz).</summary>
     public static OnsetStrengthConfig ForSampleRate(int sampleRate)
     {
