@@ -107,7 +107,8 @@ public static class TempoEstimator
             double contrast = Contrast(eLow, p);
             double harmony = hAcf is null ? 0 : BarSupport(hAcf, p / frameRate * harmonicFrameRate);
             double prior = -0.5 * Math.Pow(Math.Log2(bpm / PriorCentreBpm) / PriorOctaves, 2);
-            candidates.Add(new TempoCandidate(bpm, CombWeight * Math.Log(comb) + ContrastWeight * contrast + HarmonyWeight * harmony + PriorWeight * prior));
+            if (Environment.GetEnvironmentVariable("TEMPO_DEBUG") != null) Console.Error.WriteLine($"DBG {bpm:F1} comb {Math.Log(comb):F2} contrast {contrast:F2} harmony {harmony:F2} prior {prior:F2}");
+            candidates.Add(new TempoCandidate(bpm, CombWeight * Math.Log(comb) + Math.Min(1, comb / 0.3) * (ContrastWeight * contrast + HarmonyWeight * harmony) + PriorWeight * prior));
         }
         candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
         double z = candidates.Sum(c => Math.Exp(c.Score - candidates[0].Score));

@@ -1,7 +1,7 @@
 namespace MusicLM.Audio.Tests.Analysis;
 
 /// <summary>Drum styles of the little test synthesizer.</summary>
-internal enum Groove { Rock, Swing, HalfTime, Disco, None }
+public enum Groove { Rock, Swing, HalfTime, Disco, None }
 
 /// <summary>
 /// A small, independent music synthesizer for the analysis tests: drums (kick, snare, hats) in a few
