@@ -18,7 +18,9 @@ namespace MusicLM.Audio.Analysis;
 /// autocorrelation is high at 3P or 4P and low at 2P), and a pulse-train test on the onset envelope: at the beat level the points between beats
 /// (at ½ or ⅓, ⅔ of a period: hats, eighths) are weak compared with the beats, while every other beat
 /// (2P) or bar (3P) has its midpoints (the backbeat) about as strong as its downbeats. The score rewards
-/// <c>contrast = strength of the 2P/3P midpoints − strength of the P midpoints</c>.</item>
+/// <c>contrast = strength of the 2P/3P midpoints − strength of the P midpoints</c>. The two
+/// structural cues count fully only for levels with at least 30 % of the best comb periodicity, so a
+/// level the onsets barely support cannot win on them.</item>
 /// </list>
 /// Deterministic, CPU, a few milliseconds past the onset envelope for a 10-second clip.
 /// </summary>
@@ -107,7 +109,6 @@ public static class TempoEstimator
             double contrast = Contrast(eLow, p);
             double harmony = hAcf is null ? 0 : BarSupport(hAcf, p / frameRate * harmonicFrameRate);
             double prior = -0.5 * Math.Pow(Math.Log2(bpm / PriorCentreBpm) / PriorOctaves, 2);
-            if (Environment.GetEnvironmentVariable("TEMPO_DEBUG") != null) Console.Error.WriteLine($"DBG {bpm:F1} comb {Math.Log(comb):F2} contrast {contrast:F2} harmony {harmony:F2} prior {prior:F2}");
             candidates.Add(new TempoCandidate(bpm, CombWeight * Math.Log(comb) + Math.Min(1, comb / 0.3) * (ContrastWeight * contrast + HarmonyWeight * harmony) + PriorWeight * prior));
         }
         candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
