@@ -1,0 +1,143 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+
+namespace MusicLM.Audio.Analysis;
+
+/// <summary>
+/// Measures the tempo and key estimators against ground truth: a list of <see cref="AnalysisItem"/>s,
+/// or a dataset manifest (JSONL, one clip per line with <c>audio</c> (path relative to the manifest),
+/// <c>tempo_bpm</c>, <c>key</c> (e.g. "F#"), <c>mode</c> ("major"/"minor") and <c>split</c>).
+/// </summary>
+public static class AnalysisEvaluation
+{
+    /// <summary>Relative tempo tolerance: an estimate within 4 % of the truth counts as right (the MIREX convention).</summary>
+    public const double TempoTolerance = 0.04;
+
+    public static AnalysisReport Run(IEnumerable<AnalysisItem> items) => Report(items.Select(Evaluate).ToList());
+
+    /// <summary>Evaluates every clip of <paramref name="split"/> in a dataset manifest (null: every split).</summary>
+    public static AnalysisReport RunOnManifest(string manifestPath, string? split = "test")
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
+        var rows = new List<AnalysisRow>();
+        int lineNo = 0;
+        foreach (var line in File.ReadLines(manifestPath))
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            using var doc = JsonDocument.Parse(line);
+            var r = doc.RootElement;
+            if (split != null && r.TryGetProperty("split", out var s) && s.GetString() != split) continue;
+            string audio = Required(r, "audio", lineNo).GetString()!;
+            double bpm = Required(r, "tempo_bpm", lineNo).GetDouble();
+            string key = Required(r, "key", lineNo).GetString()!;
+            var mode = Required(r, "mode", lineNo).GetString()!.Trim().ToLowerInvariant() == "minor" ? KeyMode.Minor : KeyMode.Major;
+            var clip = LoadClip(Path.Combine(dir, audio));
+            rows.Add(Evaluate(new AnalysisItem(audio, clip, bpm, key, mode)));
+        }
+        return Report(rows);
+    }
+
+    /// <summary>Runs both estimators on one clip and classifies their errors.</summary>
+    public static AnalysisRow Evaluate(AnalysisItem item)
+    {
+        int tonic = KeyCandidate.PitchClassOf(item.Key);
+        if (tonic < 0) throw new ArgumentException($"'{item.Key}' is not a pitch name (clip {item.Name})", nameof(item));
+        var tempo = TempoEstimator.Estimate(item.Clip);
+        var key = KeyEstimator.Estimate(item.Clip);
+        var truth = new KeyCandidate(tonic, item.Mode, 1);
+        return new AnalysisRow(item.Name, item.TempoBpm, tempo.Bpm, tempo.Confidence, TempoError(item.TempoBpm, tempo.Bpm),
+                               truth.Name, key.Name, key.Correlation, KeyError(truth, key.Best));
+    }
+
+    /// <summary>"ok", "double", "half", "triple", "third" or "other".</summary>
+    public static string TempoError(double truth, double estimate)
+    {
+        bool Near(double target) => Math.Abs(estimate - target) <= TempoTolerance * target;
+        if (Near(truth)) return "ok";
+        if (Near(2 * truth)) return "double";
+        if (Near(truth / 2)) return "half";
+        if (Near(3 * truth)) return "triple";
+        if (Near(truth / 3)) return "third";
+        return "other";
+    }
+
+    /// <summary>"ok", "relative", "parallel", "fifth" or "other".</summary>
+    public static string KeyError(KeyCandidate truth, KeyCandidate estimate)
+    {
+        if (truth.Tonic == estimate.Tonic && truth.Mode == estimate.Mode) return "ok";
+        if (truth.Tonic == estimate.Tonic) return "parallel";
+        if (truth.Mode != estimate.Mode)
+        {
+            var major = truth.Mode == KeyMode.Major ? truth : estimate;
+            var minor = truth.Mode == KeyMode.Major ? estimate : truth;
+            if ((major.Tonic + 9) % 12 == minor.Tonic) return "relative";
+            return "other";
+        }
+        int d = ((estimate.Tonic - truth.Tonic) % 12 + 12) % 12;
+        return d is 5 or 7 ? "fifth" : "other";
+    }
+
+    private static AnalysisReport Report(List<AnalysisRow> rows)
+    {
+        int n = rows.Count;
+        double Rate(Func<AnalysisRow, bool> f) => n == 0 ? 0 : (double)rows.Count(f) / n;
+        var tempoErrors = rows.GroupBy(r => r.TempoError).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count());
+        var keyErrors = rows.GroupBy(r => r.KeyError).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count());
+        return new AnalysisReport(n, TempoTolerance, Rate(r => r.TempoCorrect), Rate(r => r.TempoOctaveError), Rate(r => r.KeyCorrect),
+                                  tempoErrors, keyErrors, rows);
+    }
+
+    private static JsonElement Required(JsonElement r, string name, int line) =>
+        r.TryGetProperty(name, out var v) ? v : throw new FormatException($"manifest line {line} has no \"{name}\"");
+
+    /// <summary>
+    /// The one place clips are read from disk. A minimal RIFF/WAVE reader (PCM 16/24/32-bit, float32)
+    /// until <c>WavFile.Read</c> from the I/O library is merged; then this becomes <c>WavFile.Read(path)</c>.
+    /// </summary>
+    private static AudioClip LoadClip(string path)
+    {
+        var b = File.ReadAllBytes(path);
+        if (b.Length < 12 || b[0] != 'R' || b[1] != 'I' || b[2] != 'F' || b[3] != 'F' || b[8] != 'W' || b[9] != 'A' || b[10] != 'V' || b[11] != 'E')
+            throw new InvalidDataException($"{path} is not a RIFF/WAVE file");
+        int format = 0, channels = 0, rate = 0, bits = 0;
+        int pos = 12;
+        while (pos + 8 <= b.Length)
+        {
+            string id = System.Text.Encoding.ASCII.GetString(b, pos, 4);
+            int size = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(pos + 4)), (uint)(b.Length - pos - 8));
+            var body = b.AsSpan(pos + 8, size);
+            if (id == "fmt ")
+            {
+                format = BinaryPrimitives.ReadUInt16LittleEndian(body);
+                channels = BinaryPrimitives.ReadUInt16LittleEndian(body[2..]);
+                rate = (int)BinaryPrimitives.ReadUInt32LittleEndian(body[4..]);
+                bits = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
+                if (format == 0xFFFE && size >= 26) format = BinaryPrimitives.ReadUInt16LittleEndian(body[24..]); // WAVE_FORMAT_EXTENSIBLE
+            }
+            else if (id == "data")
+            {
+                if (channels == 0) throw new InvalidDataException($"{path}: data before fmt");
+                int bytes = bits / 8, frames = size / (bytes * channels);
+                var s = new float[channels, frames];
+                for (int i = 0; i < frames; i++)
+                    for (int c = 0; c < channels; c++)
+                    {
+                        int offset = (i * channels + c) * bytes;
+                        var x = body[offset..];
+                        s[c, i] = (format, bits) switch
+                        {
+                            (1, 16) => BinaryPrimitives.ReadInt16LittleEndian(x) / 32768f,
+                            (1, 24) => ((x[0] | (x[1] << 8) | (x[2] << 16)) << 8 >> 8) / 8388608f,
+                            (1, 32) => BinaryPrimitives.ReadInt32LittleEndian(x) / 2147483648f,
+                            (3, 32) => BinaryPrimitives.ReadSingleLittleEndian(x),
+                            _ => throw new NotSupportedException($"{path}: WAV format {format} with {bits} bits is not supported"),
+                        };
+                    }
+                return new AudioClip(s, rate);
+            }
+            pos += 8 + size + (size & 1);
+        }
+        throw new InvalidDataException($"{path} has no data chunk");
+    }
+}

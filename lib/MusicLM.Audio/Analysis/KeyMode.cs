@@ -1,0 +1,4 @@
+namespace MusicLM.Audio.Analysis;
+
+/// <summary>Major or minor.</summary>
+public enum KeyMode { Major, Minor }

@@ -1,0 +1,247 @@
+using MusicLM.Audio.Dsp;
+using MusicLM.Torch;
+using F = MusicLM.Torch.nn.functional;
+
+namespace MusicLM.Audio.Analysis;
+
+/// <summary>
+/// Tempo from audio, in three steps.
+/// <list type="number">
+/// <item>Onset strength (<see cref="OnsetStrength"/>, spectral flux on a log-mel spectrogram at
+/// ~170 frames/s), high-passed by subtracting its 1-second moving average.</item>
+/// <item>Its autocorrelation, read as a comb: the periodicity of a beat period P is the mean of the
+/// autocorrelation at P, 2P, 3P, 4P. The best period P* over 40–240 BPM is one metrical level of the
+/// music (beats, eighths, half notes or bars).</item>
+/// <item>Which level is the beat (the octave decision): the levels P*·{¼, ⅓, ½, ⅔, 1, 3⁄2, 2, 3, 4} in
+/// range are scored by their comb periodicity, a log-normal tempo prior (centre 110 BPM, σ one
+/// octave), a harmonic-rhythm test (chords change once a bar of 3 or 4 beats: the chroma-change
+/// autocorrelation is high at 3P or 4P and low at 2P), and a pulse-train test on the onset envelope: at the beat level the points between beats
+/// (at ½ or ⅓, ⅔ of a period: hats, eighths) are weak compared with the beats, while every other beat
+/// (2P) or bar (3P) has its midpoints (the backbeat) about as strong as its downbeats. The score rewards
+/// <c>contrast = strength of the 2P/3P midpoints − strength of the P midpoints</c>. The two
+/// structural cues count fully only for levels with at least 30 % of the best comb periodicity, so a
+/// level the onsets barely support cannot win on them.</item>
+/// </list>
+/// Deterministic, CPU, a few milliseconds past the onset envelope for a 10-second clip.
+/// </summary>
+public static class TempoEstimator
+{
+    public const double MinBpm = 40, MaxBpm = 240;
+    private const double PriorCentreBpm = 110, PriorOctaves = 1.0;
+    private const double CombWeight = 1.0, ContrastWeight = 3.0, HarmonyWeight = 2.0, PriorWeight = 1.0;
+
+    public static TempoEstimate Estimate(AudioClip clip) => Estimate(AnalysisInput.Mono(clip), clip.SampleRate);
+
+    public static TempoEstimate Estimate(float[] mono, int sampleRate)
+    {
+        using var x = torch.tensor(mono);
+        return Estimate(x, sampleRate);
+    }
+
+    /// <summary>A waveform (T) or (channels, T) at <paramref name="sampleRate"/>.</summary>
+    public static TempoEstimate Estimate(Tensor waveform, int sampleRate)
+    {
+        var config = OnsetStrengthConfig.ForSampleRate(sampleRate);
+        var lowConfig = config with { NMels = 32, FMax = Math.Min(sampleRate / 2.0, LowBandHz) };
+        int chromaFft = 1 << (int)Math.Round(Math.Log2(0.186 * sampleRate));
+        var chroma = new Chroma(new ChromaConfig(sampleRate, chromaFft, chromaFft / 8));
+        double[] onset, low, harmony;
+        using (torch.no_grad())
+        using (var scope = torch.NewDisposeScope())
+        {
+            var mono = AnalysisInput.Mono(waveform);                      // (T)
+            onset = new OnsetStrength(config).Forward(mono)[0].to(ScalarType.Float64).ToArray<double>();   // (frames)
+            low = new OnsetStrength(lowConfig).Forward(mono)[0].to(ScalarType.Float64).ToArray<double>(); // (frames)
+            var c = chroma.Forward(mono);                                 // (1, 12, frames_c)
+            long fc = c.size(-1);
+            // Harmonic change: positive chroma difference between frames one hop apart, summed over classes.
+            harmony = fc < 2 ? new double[fc]
+                : F.pad((c.narrow(-1, 1, fc - 1) - c.narrow(-1, 0, fc - 1)).relu().sum(1), new long[] { 1, 0 })[0]
+                    .to(ScalarType.Float64).ToArray<double>();           // (frames_c)
+        }
+        return FromOnsetEnvelopes(onset, low, config.FrameRate, harmony, chroma.Config.FrameRate);
+    }
+
+    /// <summary>Upper edge of the band whose onsets decide the metrical level (kick, bass, chords; not the hats).</summary>
+    public const double LowBandHz = 2000;
+
+    /// <summary>Tempo from an onset-strength envelope sampled at <paramref name="frameRate"/> frames per second.</summary>
+    public static TempoEstimate FromOnsetEnvelope(IReadOnlyList<double> onset, double frameRate) => FromOnsetEnvelopes(onset, onset, frameRate);
+
+    /// <summary>
+    /// Tempo from a full-band onset envelope (periodicity) and a low-band one (which level is the beat),
+    /// both sampled at <paramref name="frameRate"/> frames per second.
+    /// </summary>
+    public static TempoEstimate FromOnsetEnvelopes(IReadOnlyList<double> onset, IReadOnlyList<double> lowOnset, double frameRate,
+                                                   IReadOnlyList<double>? harmonicChange = null, double harmonicFrameRate = 0)
+    {
+        double[]? hAcf = null;
+        if (harmonicChange is { Count: > 8 } && harmonicFrameRate > 0)
+        {
+            var h = HighPass(harmonicChange, (int)Math.Round(harmonicFrameRate));
+            hAcf = Autocorrelation(h, h.Length - 1);
+        }
+        var e = HighPass(onset, (int)Math.Round(frameRate));
+        var eLow = HighPass(lowOnset, (int)Math.Round(frameRate));
+        int n = e.Length;
+        double maxLag = 60 * frameRate / MinBpm;
+        if (n < 2 * maxLag / 4 || e.All(v => v == 0))
+            return new TempoEstimate(PriorCentreBpm, 0, new[] { new TempoCandidate(PriorCentreBpm, 0) });
+
+        var acf = Autocorrelation(e, Math.Min(n - 1, (int)Math.Ceiling(4 * maxLag)));
+
+        // Best period on a 0.5 % grid of tempi.
+        double bestP = 0, bestComb = double.NegativeInfinity;
+        for (double bpm = MinBpm; bpm <= MaxBpm; bpm *= 1.005)
+        {
+            double p = 60 * frameRate / bpm, c = Comb(acf, p);
+            if (c > bestComb) { bestComb = c; bestP = p; }
+        }
+        if (!(bestComb > 0)) bestComb = 1e-9;
+
+        var candidates = new List<TempoCandidate>();
+        foreach (double ratio in new[] { 0.25, 1.0 / 3, 0.5, 2.0 / 3, 1, 1.5, 2, 3, 4 })
+        {
+            double p = Refine(acf, bestP * ratio);
+            double bpm = 60 * frameRate / p;
+            if (bpm < MinBpm || bpm > MaxBpm) continue;
+            double comb = Math.Max(Comb(acf, p), 1e-3 * bestComb) / bestComb;
+            double contrast = Contrast(eLow, p);
+            double harmony = hAcf is null ? 0 : BarSupport(hAcf, p / frameRate * harmonicFrameRate);
+            double prior = -0.5 * Math.Pow(Math.Log2(bpm / PriorCentreBpm) / PriorOctaves, 2);
+            candidates.Add(new TempoCandidate(bpm, CombWeight * Math.Log(comb) + Math.Min(1, comb / 0.3) * (ContrastWeight * contrast + HarmonyWeight * harmony) + PriorWeight * prior));
+        }
+        candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
+        double z = candidates.Sum(c => Math.Exp(c.Score - candidates[0].Score));
+        return new TempoEstimate(candidates[0].Bpm, 1 / z, candidates);
+    }
+
+    /// <summary>
+    /// Whether chords change once a bar of 3 or 4 beats of period <paramref name="p"/> frames: the
+    /// harmonic-change autocorrelation at 3P or 4P (a bar) minus that at 2P (half a 4/4 bar; a wrong
+    /// metrical level lands its "bar" on a multiple of the true one or on 2P).
+    /// </summary>
+    private static double BarSupport(double[] acf, double p)
+    {
+        double At(double lag)
+        {
+            int c = (int)Math.Round(lag);
+            if (c < 1 || c + 1 >= acf.Length) return 0;
+            return Math.Max(acf[c], Math.Max(acf[c - 1], acf[c + 1]));
+        }
+        return Math.Max(At(3 * p), At(4 * p)) - At(2 * p);
+    }
+
+    /// <summary>Onset envelope minus its moving average over <paramref name="window"/> frames, floored at 0, lightly smoothed.</summary>
+    private static double[] HighPass(IReadOnlyList<double> o, int window)
+    {
+        int n = o.Count;
+        var s = new double[n];
+        for (int i = 0; i < n; i++)
+            s[i] = 0.25 * o[Math.Max(0, i - 1)] + 0.5 * o[i] + 0.25 * o[Math.Min(n - 1, i + 1)];
+        var prefix = new double[n + 1];
+        for (int i = 0; i < n; i++) prefix[i + 1] = prefix[i] + s[i];
+        var e = new double[n];
+        int h = Math.Max(1, window / 2);
+        for (int i = 0; i < n; i++)
+        {
+            int a = Math.Max(0, i - h), b = Math.Min(n, i + h + 1);
+            e[i] = Math.Max(0, s[i] - (prefix[b] - prefix[a]) / (b - a));
+        }
+        return e;
+    }
+
+    /// <summary>Unbiased autocorrelation r[L] / r[0] for L = 0 … maxLag.</summary>
+    private static double[] Autocorrelation(double[] e, int maxLag)
+    {
+        int n = e.Length;
+        var r = new double[maxLag + 1];
+        for (int lag = 0; lag <= maxLag; lag++)
+        {
+            double s = 0;
+            for (int t = 0; t + lag < n; t++) s += e[t] * e[t + lag];
+            r[lag] = s / (n - lag);
+        }
+        double r0 = r[0] > 0 ? r[0] : 1;
+        for (int lag = 0; lag <= maxLag; lag++) r[lag] /= r0;
+        return r;
+    }
+
+    /// <summary>Mean autocorrelation at P, 2P, 3P, 4P (those within reach), each read as the best value within ±1 frame.</summary>
+    private static double Comb(double[] acf, double p)
+    {
+        double s = 0;
+        int k = 0;
+        for (int m = 1; m <= 4; m++)
+        {
+            int c = (int)Math.Round(m * p);
+            if (c + 1 >= acf.Length) break;
+            if (c < 1) continue;
+            s += Math.Max(acf[c], Math.Max(acf[c - 1], acf[c + 1]));
+            k++;
+        }
+        return k == 0 ? 0 : s / k;
+    }
+
+    /// <summary>The period within ±3 % of <paramref name="p"/> with the best comb value.</summary>
+    private static double Refine(double[] acf, double p)
+    {
+        double best = p, bestC = Comb(acf, p);
+        for (double q = p * 0.97; q <= p * 1.03; q += p * 0.002)
+        {
+            double c = Comb(acf, q);
+            if (c > bestC) { bestC = c; best = q; }
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Pulse-train contrast for beat period <paramref name="p"/>: how strong the midpoints of the
+    /// slower levels 2P and 3P are (relative to their downbeats), minus how strong the subdivisions of P are.
+    /// </summary>
+    private static double Contrast(double[] e, double p)
+    {
+        double parent = Math.Max(Subdivision(e, 2 * p, 2), Subdivision(e, 3 * p, 3));
+        double child = Math.Max(Subdivision(e, p, 2), Subdivision(e, p, 3));
+        return parent - child;
+    }
+
+    /// <summary>
+    /// For a pulse train of period <paramref name="p"/> at its best phase, the mean strength of the
+    /// points dividing each period into <paramref name="parts"/> relative to the strength of the pulses, in [0, 1.5].
+    /// </summary>
+    private static double Subdivision(double[] e, double p, int parts)
+    {
+        int n = e.Length;
+        if (p * 2 >= n) return 0;
+        double bestOn = 0, bestPhase = 0;
+        for (double phase = 0; phase < p; phase += 1)
+        {
+            double on = PulseMean(e, phase, p);
+            if (on > bestOn) { bestOn = on; bestPhase = phase; }
+        }
+        if (bestOn <= 0) return 0;
+        double between = 0;
+        for (int j = 1; j < parts; j++) between += PulseMean(e, bestPhase + j * p / parts, p);
+        between /= parts - 1;
+        return Math.Min(1.5, between / bestOn);
+    }
+
+    /// <summary>Mean of the envelope's local maxima (±1 frame) at phase + k·p.</summary>
+    private static double PulseMean(double[] e, double phase, double p)
+    {
+        int n = e.Length;
+        double s = 0;
+        int k = 0;
+        for (double t = phase; t < n; t += p)
+        {
+            int c = (int)Math.Round(t);
+            double v = e[Math.Min(n - 1, c)];
+            if (c > 0) v = Math.Max(v, e[c - 1]);
+            if (c + 1 < n) v = Math.Max(v, e[c + 1]);
+            s += v;
+            k++;
+        }
+        return k == 0 ? 0 : s / k;
+    }
+}
