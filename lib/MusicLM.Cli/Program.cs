@@ -16,6 +16,8 @@ public static class Program
           audio info FILE                  one JSON object describing an audio file (WAV natively, others via ffmpeg)
           dataset synth --out DIR --count N [--seed S] [--sample-rate R] [--duration SECONDS] [--stereo]
                                            the synthetic captioned music dataset (WAVs, note sidecars, manifest.jsonl)
+          analysis eval --manifest FILE [--split test]
+                                           tempo and key estimation accuracy against a manifest's ground truth
           bench engine [B0|B1|B2|B3|all]   engine benchmarks (../shared/bench/ENGINE-BENCH.md)
                 [--pytorch PATH]           also run the PyTorch twin script and print time ratios
         """;
@@ -53,6 +55,8 @@ public static class Program
                 return AudioInfo.Run(args[2..], Console.Out, Console.Error);
             case "dataset" when args.Length >= 2 && args[1] == "synth":
                 return DatasetSynth.Run(args[2..], Console.Out, Console.Error);
+            case "analysis" when args.Length >= 2 && args[1] == "eval":
+                return AnalysisEval.Run(args[2..], Console.Out, Console.Error);
             case "bench" when args.Length >= 2 && args[1] == "engine":
                 var rest = args.Skip(2).Where(a => !a.StartsWith("--")).ToList();
                 string? twin = StringOption(args, "--pytorch");

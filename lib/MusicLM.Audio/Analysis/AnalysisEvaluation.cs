@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text.Json;
 
 namespace MusicLM.Audio.Analysis;
@@ -92,52 +91,7 @@ public static class AnalysisEvaluation
         r.TryGetProperty(name, out var v) ? v : throw new FormatException($"manifest line {line} has no \"{name}\"");
 
     /// <summary>
-    /// The one place clips are read from disk. A minimal RIFF/WAVE reader (PCM 16/24/32-bit, float32)
-    /// until <c>WavFile.Read</c> from the I/O library is merged; then this becomes <c>WavFile.Read(path)</c>.
+    /// The one place clips are read from disk.
     /// </summary>
-    private static AudioClip LoadClip(string path)
-    {
-        var b = File.ReadAllBytes(path);
-        if (b.Length < 12 || b[0] != 'R' || b[1] != 'I' || b[2] != 'F' || b[3] != 'F' || b[8] != 'W' || b[9] != 'A' || b[10] != 'V' || b[11] != 'E')
-            throw new InvalidDataException($"{path} is not a RIFF/WAVE file");
-        int format = 0, channels = 0, rate = 0, bits = 0;
-        int pos = 12;
-        while (pos + 8 <= b.Length)
-        {
-            string id = System.Text.Encoding.ASCII.GetString(b, pos, 4);
-            int size = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(pos + 4)), (uint)(b.Length - pos - 8));
-            var body = b.AsSpan(pos + 8, size);
-            if (id == "fmt ")
-            {
-                format = BinaryPrimitives.ReadUInt16LittleEndian(body);
-                channels = BinaryPrimitives.ReadUInt16LittleEndian(body[2..]);
-                rate = (int)BinaryPrimitives.ReadUInt32LittleEndian(body[4..]);
-                bits = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
-                if (format == 0xFFFE && size >= 26) format = BinaryPrimitives.ReadUInt16LittleEndian(body[24..]); // WAVE_FORMAT_EXTENSIBLE
-            }
-            else if (id == "data")
-            {
-                if (channels == 0) throw new InvalidDataException($"{path}: data before fmt");
-                int bytes = bits / 8, frames = size / (bytes * channels);
-                var s = new float[channels, frames];
-                for (int i = 0; i < frames; i++)
-                    for (int c = 0; c < channels; c++)
-                    {
-                        int offset = (i * channels + c) * bytes;
-                        var x = body[offset..];
-                        s[c, i] = (format, bits) switch
-                        {
-                            (1, 16) => BinaryPrimitives.ReadInt16LittleEndian(x) / 32768f,
-                            (1, 24) => ((x[0] | (x[1] << 8) | (x[2] << 16)) << 8 >> 8) / 8388608f,
-                            (1, 32) => BinaryPrimitives.ReadInt32LittleEndian(x) / 2147483648f,
-                            (3, 32) => BinaryPrimitives.ReadSingleLittleEndian(x),
-                            _ => throw new NotSupportedException($"{path}: WAV format {format} with {bits} bits is not supported"),
-                        };
-                    }
-                return new AudioClip(s, rate);
-            }
-            pos += 8 + size + (size & 1);
-        }
-        throw new InvalidDataException($"{path} has no data chunk");
-    }
+    private static AudioClip LoadClip(string path) => WavFile.Read(path);
 }
