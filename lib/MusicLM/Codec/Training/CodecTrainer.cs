@@ -63,6 +63,7 @@ public sealed class CodecTrainer : IDisposable
     public bool AdversarialAt(long step) => step >= Config.WarmupSteps;
 
     /// <summary>Trains on clips (any rate and channels: mixed to mono and resampled to the codec's rate).</summary>
+    /// <param name="clips">Training audio.</param>
     /// <param name="steps">Steps to take in this call (null: until the budget runs out).</param>
     /// <param name="budget">Wall-time budget: no step is started that would likely end after it.</param>
     /// <param name="progress">Called after every step.</param>
@@ -70,7 +71,7 @@ public sealed class CodecTrainer : IDisposable
     {
         if (steps is null && budget is null) throw new ArgumentException("give a number of steps, a time budget, or both");
         if (steps is < 0) throw new ArgumentException($"steps must be ≥ 0, got {steps}", nameof(steps));
-        var data = clips.Select(PrepareClip).Where(c => c.Length > 0).ToList();
+        var data = clips.Select(c => PrepareClip(c)).Where(c => c.Length > 0).ToList();
         if (data.Count == 0) throw new ArgumentException("no training audio (every clip is empty)", nameof(clips));
 
         var history = new List<CodecTrainingStep>();
@@ -102,7 +103,7 @@ public sealed class CodecTrainer : IDisposable
                     curve?.Add(m.Step, ("mel", m.Mel), ("l1 ×10", 10 * m.L1));
                 }
                 if (Config.CheckpointPath is { } p && Config.CheckpointEvery > 0 && m.Step % Config.CheckpointEvery == 0)
-                    SaveCheckpoint(p, watch.Elapsed);
+                    SaveCheckpointAt(p, watch.Elapsed);
             }
         }
         catch (OperationCanceledException)
@@ -255,9 +256,9 @@ public sealed class CodecTrainer : IDisposable
     /// (<c>trainer.*</c>). The trainer config goes to <see cref="TrainerConfigPath"/>. Each file is written atomically
     /// and the codec config last.
     /// </summary>
-    public void SaveCheckpoint(string path) => SaveCheckpoint(path, TimeSpan.Zero);
+    public void SaveCheckpoint(string path) => SaveCheckpointAt(path, TimeSpan.Zero);
 
-    private void SaveCheckpoint(string path, TimeSpan elapsedInCall)
+    private void SaveCheckpointAt(string path, TimeSpan elapsedInCall)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
