@@ -18,6 +18,11 @@ public static class Program
                                            the synthetic captioned music dataset (WAVs, note sidecars, manifest.jsonl)
           analysis eval --manifest FILE [--split test]
                                            tempo and key estimation accuracy against a manifest's ground truth
+          codec train --data DIR_OR_MANIFEST --out CHECKPOINT [--preset course] [--steps N | --minutes M] [--resume]
+                                           train a neural audio codec (checkpoint + CSV log beside it)
+          codec encode --model CHECKPOINT --in AUDIO --out FILE.codes [--levels Q]
+          codec decode --model CHECKPOINT --in FILE.codes --out AUDIO.wav [--levels Q]
+                                           audio to codec codes and back (CHECKPOINT may be EnCodec's .th)
           bench engine [B0|B1|B2|B3|all]   engine benchmarks (../shared/bench/ENGINE-BENCH.md)
                 [--pytorch PATH]           also run the PyTorch twin script and print time ratios
         """;
@@ -57,6 +62,8 @@ public static class Program
                 return DatasetSynth.Run(args[2..], Console.Out, Console.Error);
             case "analysis" when args.Length >= 2 && args[1] == "eval":
                 return AnalysisEval.Run(args[2..], Console.Out, Console.Error);
+            case "codec" when args.Length >= 2 && args[1] is "train" or "encode" or "decode":
+                return CodecCommand.Run(args[1..], Console.Out, Console.Error);
             case "bench" when args.Length >= 2 && args[1] == "engine":
                 var rest = args.Skip(2).Where(a => !a.StartsWith("--")).ToList();
                 string? twin = StringOption(args, "--pytorch");

@@ -1,0 +1,144 @@
+using MusicLM.Audio;
+using MusicLM.Audio.Dataset;
+using MusicLM.Audio.Synthesis;
+using MusicLM.Cli.Commands;
+using MusicLM.Codec;
+using MusicLM.Codec.Training;
+using MusicLM.Torch;
+
+namespace MusicLM.Cli.Tests;
+
+/// <summary>Training reseeds the engine's process-wide generator, so these tests do not run beside each other.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CodecCommandCollection
+{
+    public const string Name = "codec command (serial)";
+}
+
+[Collection(CodecCommandCollection.Name)]
+public sealed class CodecCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("cli-codec-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        var code = CodecCommand.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    /// <summary>A tiny codec (4 levels × 32 codes at 16 kHz, 50 frames/s) trained for a few steps, saved as a training checkpoint.</summary>
+    private string TinyModel()
+    {
+        torch.manual_seed(1);
+        var config = new CodecConfig
+        {
+            SampleRate = 16000, Seanet = SeanetConfig.Course with { NFilters = 4, Dimension = 16 }, CodebookSize = 32,
+            TargetBandwidths = new[] { 0.5, 1.0 }, KmeansIters = 5,
+        };
+        var path = Path.Combine(dir, "tiny.safetensors");
+        using var model = new CodecModel(config);
+        using var trainer = new CodecTrainer(model, CodecTrainerConfig.Quick with
+        {
+            Discriminator = new DiscriminatorConfig { NFfts = new[] { 256, 512, 128 }, Filters = 4 }, CheckpointPath = path,
+        });
+        trainer.Train(new[] { SyntheticMusic.Generate(5, 16000, 1.0).Audio }, steps: 4);
+        return path;
+    }
+
+    private string Wav(double seconds, int sampleRate = 16000)
+    {
+        var path = Path.Combine(dir, "in.wav");
+        WavFile.Write(path, SyntheticMusic.Generate(7, sampleRate, seconds).Audio);
+        return path;
+    }
+
+    [Fact]
+    public void Encode_then_decode_round_trips_through_a_codes_file()
+    {
+        var model = TinyModel();
+        var input = Wav(0.55);                                     // 8800 samples → ⌈8800 / 320⌉ = 28 frames
+        var codes = Path.Combine(dir, "in.codes");
+        var (code, output, err) = Run("encode", "--model", model, "--in", input, "--out", codes);
+        Assert.True(code == 0, err);
+        Assert.Contains("4 levels × 28 frames", output);
+        var file = CodesFile.Read(codes);
+        Assert.Equal((4, 28L, 8800L, 32, "custom"), (file.Levels, file.Frames, file.OriginalSamples, file.CodebookSize, file.CodecName));
+
+        var wav = Path.Combine(dir, "out.wav");
+        (code, output, err) = Run("decode", "--model", model, "--in", codes, "--out", wav, "--levels", "2");
+        Assert.True(code == 0, err);
+        Assert.Contains("from 2 levels", output);
+        var clip = AudioFile.Read(wav);
+        Assert.Equal((16000, 1, 8800), (clip.SampleRate, clip.Channels, clip.Frames));
+        Assert.True(clip.Channel(0).Any(s => s != 0));
+
+        // Fewer levels at encode time: the file holds only those.
+        (code, _, err) = Run("encode", "--model", model, "--in", input, "--out", codes, "--levels", "1");
+        Assert.True(code == 0, err);
+        Assert.Equal(1, CodesFile.Read(codes).Levels);
+        (code, _, err) = Run("decode", "--model", model, "--in", codes, "--out", wav, "--levels", "3");
+        Assert.Equal(1, code);
+        Assert.Contains("--levels must be at most 1", err);
+    }
+
+    [Fact]
+    public void Encode_resamples_other_rates_and_decode_rejects_codes_of_another_codec()
+    {
+        var model = TinyModel();
+        var input = Wav(0.5, sampleRate: 24000);
+        var codes = Path.Combine(dir, "in.codes");
+        var (code, _, err) = Run("encode", "--model", model, "--in", input, "--out", codes);
+        Assert.True(code == 0, err);
+        Assert.Equal(8000, CodesFile.Read(codes).OriginalSamples);
+
+        using (var course = CodecModel.Course()) course.Save(Path.Combine(dir, "course.safetensors"));
+        (code, _, err) = Run("decode", "--model", Path.Combine(dir, "course.safetensors"), "--in", codes, "--out", Path.Combine(dir, "x.wav"));
+        Assert.Equal(1, code);
+        Assert.Contains("do not belong to this codec", err);
+    }
+
+    [Fact]
+    public void Malformed_codes_and_missing_options_are_reported()
+    {
+        var model = TinyModel();
+        var bad = Path.Combine(dir, "bad.codes");
+        File.WriteAllText(bad, "not codes at all, definitely not, no no no no no no no");
+        var (code, _, err) = Run("decode", "--model", model, "--in", bad, "--out", Path.Combine(dir, "x.wav"));
+        Assert.Equal(1, code);
+        Assert.Contains("does not start with \"MLMCODES\"", err);
+
+        (code, _, err) = Run("encode", "--model", model, "--out", bad);
+        Assert.Equal(2, code);
+        Assert.Contains("--in is required", err);
+        (code, _, err) = Run("train", "--data", dir, "--out", Path.Combine(dir, "c.safetensors"));
+        Assert.Equal(2, code);
+        Assert.Contains("--steps N or --minutes M", err);
+    }
+
+    [Fact]
+    public void Train_writes_a_checkpoint_and_log_and_resume_continues_the_step_count()
+    {
+        var data = Path.Combine(dir, "data");
+        SyntheticDataset.Create(data, 2, seed: 3, sampleRate: 16000, durationS: 1.0);
+        var ckpt = Path.Combine(dir, "course.safetensors");
+        var (code, output, err) = Run("train", "--data", data, "--out", ckpt, "--steps", "2", "--batch-size", "1", "--segment", "0.25");
+        Assert.True(code == 0, err);
+        Assert.Contains("codec: course, 16000 Hz, 50 frames/s, 8 levels × 256 codes = 3.2 kbps", output);
+        Assert.Contains("trained 2 steps", output);
+        Assert.Contains("step 2", output);
+        Assert.True(File.Exists(ckpt) && File.Exists(Path.ChangeExtension(ckpt, ".json")) && File.Exists(Path.ChangeExtension(ckpt, ".log.csv")));
+
+        (code, output, err) = Run("train", "--data", data, "--out", ckpt, "--steps", "1", "--resume");
+        Assert.True(code == 0, err);
+        Assert.Contains("resuming", output);
+        Assert.Contains("at step 2", output);
+        Assert.Contains("trained 1 steps", output);
+        Assert.Contains("step 3", output);
+        var log = File.ReadAllLines(Path.ChangeExtension(ckpt, ".log.csv"));
+        Assert.Equal(new[] { "2", "3" }, log.Skip(1).Select(l => l.Split(',')[0]));
+    }
+}
