@@ -47,7 +47,7 @@ internal static class PythonTorch
             var path = Path.Combine(dir, "script.py");
             File.WriteAllText(path, Prelude + Dedent(script) + Epilogue);
 
-            var stdout = ReferencePython.RunFile(path, new[] { dir });
+            var stdout = ReferencePython.RunOk(path, dir);
 
             var outputs = new Dictionary<string, Tensor>();
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "outputs.json")));

@@ -14,7 +14,7 @@ internal static class PythonRef
         File.WriteAllText(file, script);
         try
         {
-            return ReferencePython.RunFile(file, args);
+            return ReferencePython.RunOk(file, args);
         }
         finally
         {

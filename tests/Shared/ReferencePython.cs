@@ -1,10 +1,10 @@
 using System.Diagnostics;
 
-namespace MusicLM.Tests;
+namespace MusicLM.TestSupport;
 
 /// <summary>
 /// Runs Debian's Python (/usr/bin/python3, which has PyTorch 1.13; the python3 on PATH may not) for
-/// independent reference values and for the data scripts.
+/// independent reference values and for the data scripts. Shared by the test projects (linked, not copied).
 /// </summary>
 internal static class ReferencePython
 {
