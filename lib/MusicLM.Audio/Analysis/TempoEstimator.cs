@@ -27,6 +27,7 @@ namespace MusicLM.Audio.Analysis;
 public static class TempoEstimator
 {
     public const double MinBpm = 40, MaxBpm = 240;
+    public static double PriorLowBpm = 60, PriorHighBpm = 170;
     private const double PriorCentreBpm = 110, PriorOctaves = 1.0;
     private const double CombWeight = 1.0, ContrastWeight = 3.0, HarmonyWeight = 2.0, PriorWeight = 1.0;
 
@@ -53,13 +54,38 @@ public static class TempoEstimator
             onset = new OnsetStrength(config).Forward(mono)[0].to(ScalarType.Float64).ToArray<double>();   // (frames)
             low = new OnsetStrength(lowConfig).Forward(mono)[0].to(ScalarType.Float64).ToArray<double>(); // (frames)
             var c = chroma.Forward(mono);                                 // (1, 12, frames_c)
-            long fc = c.size(-1);
-            // Harmonic change: positive chroma difference between frames one hop apart, summed over classes.
-            harmony = fc < 2 ? new double[fc]
-                : F.pad((c.narrow(-1, 1, fc - 1) - c.narrow(-1, 0, fc - 1)).relu().sum(1), new long[] { 1, 0 })[0]
-                    .to(ScalarType.Float64).ToArray<double>();           // (frames_c)
+            harmony = ChordNovelty(c[0].to(ScalarType.Float64), (int)Math.Round(NoveltyHalfWindowS * chroma.Config.FrameRate));
         }
         return FromOnsetEnvelopes(onset, low, config.FrameRate, harmony, chroma.Config.FrameRate);
+    }
+
+    /// <summary>Half-width of the windows whose mean chroma are compared to find chord changes (shorter than the shortest bar).</summary>
+    public const double NoveltyHalfWindowS = 0.5;
+
+    /// <summary>
+    /// Chord-change novelty: at each frame, the L1 distance between the mean normalised chroma of the
+    /// <paramref name="half"/> frames before and the <paramref name="half"/> frames after. Averaging over
+    /// half a second hides the note-to-note changes of arpeggios and melodies and keeps the chord changes.
+    /// </summary>
+    private static double[] ChordNovelty(Tensor chroma, int half)
+    {
+        var c = (chroma / (chroma.sum(0, keepdim: true) + 1e-9)).t().contiguous().ToArray<double>();   // (frames·12) row-major
+        int n = c.Length / 12;
+        var prefix = new double[(n + 1) * 12];
+        for (int t = 0; t < n; t++)
+            for (int k = 0; k < 12; k++) prefix[(t + 1) * 12 + k] = prefix[t * 12 + k] + c[t * 12 + k];
+        var nov = new double[n];
+        half = Math.Max(1, half);
+        for (int t = 0; t < n; t++)
+        {
+            int a = Math.Max(0, t - half), b = Math.Min(n, t + half);
+            if (t - a < 1 || b - t < 1) continue;
+            double d = 0;
+            for (int k = 0; k < 12; k++)
+                d += Math.Abs((prefix[b * 12 + k] - prefix[t * 12 + k]) / (b - t) - (prefix[t * 12 + k] - prefix[a * 12 + k]) / (t - a));
+            nov[t] = d;
+        }
+        return nov;
     }
 
     /// <summary>Upper edge of the band whose onsets decide the metrical level (kick, bass, chords; not the hats).</summary>
@@ -86,7 +112,7 @@ public static class TempoEstimator
         int n = e.Length;
         double maxLag = 60 * frameRate / MinBpm;
         if (n < 2 * maxLag / 4 || e.All(v => v == 0))
-            return new TempoEstimate(PriorCentreBpm, 0, new[] { new TempoCandidate(PriorCentreBpm, 0) });
+            return new TempoEstimate(PriorCentreBpm, 0, new[] { new TempoCandidate(PriorCentreBpm, 0, []) });
 
         var acf = Autocorrelation(e, Math.Min(n - 1, (int)Math.Ceiling(4 * maxLag)));
 
@@ -99,21 +125,57 @@ public static class TempoEstimator
         }
         if (!(bestComb > 0)) bestComb = 1e-9;
 
-        var candidates = new List<TempoCandidate>();
+        var acfLow = Autocorrelation(eLow, acf.Length - 1);
+        var levels = new List<(double Bpm, double[] Cues)>();
         foreach (double ratio in new[] { 0.25, 1.0 / 3, 0.5, 2.0 / 3, 1, 1.5, 2, 3, 4 })
         {
             double p = Refine(acf, bestP * ratio);
             double bpm = 60 * frameRate / p;
             if (bpm < MinBpm || bpm > MaxBpm) continue;
-            double comb = Math.Max(Comb(acf, p), 1e-3 * bestComb) / bestComb;
-            double contrast = Contrast(eLow, p);
-            double harmony = hAcf is null ? 0 : BarSupport(hAcf, p / frameRate * harmonicFrameRate);
-            double prior = -0.5 * Math.Pow(Math.Log2(bpm / PriorCentreBpm) / PriorOctaves, 2);
-            candidates.Add(new TempoCandidate(bpm, CombWeight * Math.Log(comb) + Math.Min(1, comb / 0.3) * (ContrastWeight * contrast + HarmonyWeight * harmony) + PriorWeight * prior));
+            levels.Add((bpm, Cues(acf, acfLow, e, eLow, hAcf, p, bestComb, p / frameRate * harmonicFrameRate, bpm)));
+        }
+        double bestLow = levels.Max(l => l.Cues[1]);
+        var candidates = new List<TempoCandidate>();
+        foreach (var (bpm, cues) in levels)
+        {
+            cues[1] = Math.Log(Math.Max(cues[1], 1e-3 * Math.Max(bestLow, 1e-9)) / Math.Max(bestLow, 1e-9));
+            double score = 0;
+            for (int i = 0; i < cues.Length; i++) score += Weights[i] * cues[i];
+            candidates.Add(new TempoCandidate(bpm, score, cues));
         }
         candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
         double z = candidates.Sum(c => Math.Exp(c.Score - candidates[0].Score));
         return new TempoEstimate(candidates[0].Bpm, 1 / z, candidates);
+    }
+
+    /// <summary>Names of the cues in <see cref="TempoCandidate.Cues"/>, in order.</summary>
+    public static readonly IReadOnlyList<string> CueNames =
+    [
+        "comb", "comb_low", "log2_tempo", "log2_tempo_sq", "sub2", "sub3", "parent2", "parent3", "bar", "sub2_full", "sub3_full", "chords_2", "chords_3", "chords_4", "chords_6", "chords_8",
+    ];
+
+    /// <summary>Weights of the cues in the candidate score.</summary>
+    public static double[] Weights = [2.49, 7.37, 2.17, -3.12, -1.22, 0.94, -1.47, 1.42, 1.82, 3.18, 0.88, 1.84, 1.60, 1.06, 1.51, 0.43];
+
+    private static double[] Cues(double[] acf, double[] acfLow, double[] e, double[] eLow, double[]? hAcf, double p, double bestComb, double pHarm, double bpm)
+    {
+        double comb = Math.Max(Comb(acf, p), 1e-3 * bestComb) / bestComb;
+        double t = Math.Log2(bpm / PriorCentreBpm);
+        return
+        [
+            Math.Log(comb), Comb(acfLow, p), t, t * t,
+            Subdivision(eLow, p, 2), Subdivision(eLow, p, 3), Subdivision(eLow, 2 * p, 2), Subdivision(eLow, 3 * p, 3),
+            hAcf is null ? 0 : BarSupport(hAcf, pHarm), Subdivision(e, p, 2), Subdivision(e, p, 3),
+            At(hAcf, 2 * pHarm), At(hAcf, 3 * pHarm), At(hAcf, 4 * pHarm), At(hAcf, 6 * pHarm), At(hAcf, 8 * pHarm),
+        ];
+    }
+
+    /// <summary>An autocorrelation read at a fractional lag: the best value within ±1 frame (0 out of reach).</summary>
+    private static double At(double[]? acf, double lag)
+    {
+        int c = (int)Math.Round(lag);
+        if (acf is null || c < 1 || c + 1 >= acf.Length) return 0;
+        return Math.Max(acf[c], Math.Max(acf[c - 1], acf[c + 1]));
     }
 
     /// <summary>
