@@ -1,7 +1,11 @@
 namespace MusicLM.Audio.Analysis;
 
-/// <summary>One of the 24 keys with the Pearson correlation of its profile with the clip's chroma.</summary>
-public sealed record KeyCandidate(int Tonic, KeyMode Mode, double Correlation)
+/// <summary>
+/// One of the 24 keys and how well it fits: from <see cref="KeyEstimator.FromChroma"/> the Pearson correlation of
+/// its profile with the chroma; from <see cref="KeyEstimator.Estimate(AudioClip, KeyProfile)"/> the weighted sum of
+/// its <see cref="Cues"/> (named by <see cref="KeyEstimator.CueNames"/>).
+/// </summary>
+public sealed record KeyCandidate(int Tonic, KeyMode Mode, double Correlation, IReadOnlyList<double>? Cues = null)
 {
     private static readonly string[] Names = { "C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B" };
 
