@@ -244,6 +244,9 @@ public sealed class KernelProtocolTests(KernelFixture fixture)
         var id = _k.Send(_k.Shell, "complete_request", new JsonObject { ["code"] = 12, ["cursor_pos"] = "x" });
         Assert.Equal("error", Status(_k.Reply(_k.Shell, id)));
         Assert.Equal("ok", Status(_k.Reply(_k.Shell, _k.Send(_k.Shell, "kernel_info_request", []))));
+        // stderr reaches the test through an asynchronous reader: give the log line a moment to arrive.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!_k.Stderr.Contains("malformed") && DateTime.UtcNow < deadline) Thread.Sleep(50);
         Assert.Contains("malformed", _k.Stderr);
     }
 

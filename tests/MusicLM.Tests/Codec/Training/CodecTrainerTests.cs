@@ -110,12 +110,13 @@ public class CodecTrainerTests : IDisposable
         watch.Stop();
 
         Assert.Equal("budget", result.StoppedBy);
-        Assert.True(result.StepsRun >= 2, $"only {result.StepsRun} steps in {budget}");
+        // How many steps fit depends on the machine's load; that the budget, not a step count, ended the run is what matters.
+        Assert.True(result.StepsRun >= 1, $"no step ran in {budget}");
         var times = new[] { TimeSpan.Zero }.Concat(result.History.Select(h => h.Elapsed)).ToList();
         var longest = times.Zip(times.Skip(1), (a, b) => b - a).Max();
         output.WriteLine($"{result.StepsRun} steps in {result.Elapsed.TotalSeconds:F2} s (longest step {longest.TotalSeconds:F2} s)");
         Assert.True(result.Elapsed <= budget + longest, $"ran {result.Elapsed} for a budget of {budget}");
-        Assert.True(watch.Elapsed < budget + longest + TimeSpan.FromSeconds(1));
+        Assert.True(watch.Elapsed < budget + longest + TimeSpan.FromSeconds(5), $"the call took {watch.Elapsed} for a budget of {budget}");
 
         var lines = File.ReadAllLines(log);
         Assert.Equal(CodecTrainingStep.CsvHeader, lines[0]);
