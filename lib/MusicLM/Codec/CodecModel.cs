@@ -1,3 +1,4 @@
+using MusicLM.Audio;
 using MusicLM.Torch;
 using MusicLM.Torch.nn;
 using MusicLM.Torch.Serialization;
@@ -68,6 +69,34 @@ public sealed class CodecModel : Module<Tensor, CodecOutput>
         using var _ = torch.no_grad();
         var z = quantizer.Decode(codes.narrow(1, 0, n));                      // (B, D, F)
         return decoder.forward(z).MoveToOuterDisposeScope();                  // (B, C, F · hop)
+    }
+
+    /// <summary>
+    /// Encode then decode audio (B, C, T) with the first <paramref name="levels"/> levels (default all): the
+    /// reconstruction (B, C, T), trimmed to the input's length.
+    /// </summary>
+    public Tensor Reconstruct(Tensor audio, int? levels = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        var codes = Encode(audio, levels);
+        return Decode(codes).narrow(-1, 0, audio.size(-1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A clip through the codec with the first <paramref name="levels"/> levels (default all): mixed to mono for a
+    /// mono codec, resampled to the codec's rate when it differs; the result is at the codec's rate.
+    /// </summary>
+    public AudioClip Reconstruct(AudioClip clip, int? levels = null)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        if (clip.Frames == 0) throw new ArgumentException("the clip is empty", nameof(clip));
+        var c = Channels == 1 && clip.Channels > 1 ? clip.ToMono() : clip;
+        if (c.Channels != Channels) throw new ArgumentException($"this codec takes {Channels} channel(s), the clip has {c.Channels}", nameof(clip));
+        if (c.SampleRate != SampleRate) c = Resampler.Resample(c, SampleRate);
+        using var scope = torch.NewDisposeScope();
+        var x = c.ToTensor().unsqueeze(0);                           // (1, C, T)
+        var y = Reconstruct(x, levels).squeeze(0);                             // (C, T)
+        return AudioTensor.FromTensor(y, SampleRate);
     }
 
     /// <summary>

@@ -123,4 +123,32 @@ public class CodecModelTests
         Assert.Throws<NotSupportedException>(() => new CodecModel(CodecConfig.Encodec24k with { Normalize = true }));
         Assert.Contains("PadMode", Assert.Throws<ArgumentException>(() => new CodecModel(CodecConfig.Course with { Seanet = SeanetConfig.Course with { PadMode = "circular" } })).Message);
     }
+
+    [Fact]
+    public void Reconstruct_is_decode_of_encode_trimmed_and_takes_clips_at_any_rate_and_channels()
+    {
+        torch.manual_seed(3);
+        using var codec = InitialisedCourse();
+        using var scope = torch.NewDisposeScope();
+        var x = Sines(2, 5000, codec.SampleRate);                                           // 5000 is not a multiple of the hop (320)
+        var expected = codec.Decode(codec.Encode(x, 3)).narrow(-1, 0, 5000);
+        var y = codec.Reconstruct(x, 3);
+        Assert.Equal(new[] { 2L, 1, 5000 }, y.shape);
+        Assert.Equal(0.0, (y - expected).abs().max().item());
+
+        // A stereo clip at 32 kHz: mixed to mono, resampled to 16 kHz, reconstructed at 16 kHz.
+        var mono = Sines(1, 16000, 32000).reshape(-1).ToArray<float>();
+        var stereo = new float[2, mono.Length];
+        for (var i = 0; i < mono.Length; i++) { stereo[0, i] = mono[i]; stereo[1, i] = mono[i]; }
+        var clip = new MusicLM.Audio.AudioClip(stereo, 32000);
+        var back = codec.Reconstruct(clip, 2);
+        Assert.Equal(codec.SampleRate, back.SampleRate);
+        Assert.Equal(1, back.Channels);
+        Assert.Equal(8000, back.Frames);
+        var direct = codec.Reconstruct(MusicLM.Audio.Resampler.Resample(new MusicLM.Audio.AudioClip(mono, 32000), 16000), 2);
+        Assert.Equal(direct.Channel(0), back.Channel(0));
+
+        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => codec.Reconstruct(new MusicLM.Audio.AudioClip(Array.Empty<float>(), 16000))).Message);
+        Assert.Contains("between 1 and 8", Assert.Throws<ArgumentException>(() => codec.Reconstruct(x, 9)).Message);
+    }
 }
