@@ -16,7 +16,8 @@ import urllib.error
 import urllib.request
 
 URL = "https://dl.fbaipublicfiles.com/encodec/v0/encodec_24khz-d7cc33bc.th"
-DEFAULT_DEST = os.path.join(os.environ.get("MUSICLM_DATA", os.path.join(os.path.expanduser("~"), ".musiclm")), "weights")
+# The course's data folder, as the C# library's DataFolder finds it: $MUSICLM_DATA, else .musiclm/ in the repository.
+DEFAULT_DEST = os.path.join(os.environ.get("MUSICLM_DATA") or os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".musiclm")), "weights")
 
 
 def expected_prefix(name):

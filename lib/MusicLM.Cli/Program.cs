@@ -25,6 +25,8 @@ public static class Program
                                            audio to codec codes and back (CHECKPOINT may be EnCodec's .th)
           bench engine [B0|B1|B2|B3|all]   engine benchmarks (../shared/bench/ENGINE-BENCH.md)
                 [--pytorch PATH]           also run the PyTorch twin script and print time ratios
+          bench codec [--pytorch lib/MusicLM.Cli/Bench/codec_twin.py]
+                                           codec encode/decode speed × real time (course, EnCodec 24 kHz)
         """;
 
     public static int Main(string[] args)
@@ -64,6 +66,10 @@ public static class Program
                 return AnalysisEval.Run(args[2..], Console.Out, Console.Error);
             case "codec" when args.Length >= 2 && args[1] is "train" or "encode" or "decode":
                 return CodecCommand.Run(args[1..], Console.Out, Console.Error);
+            case "bench" when args.Length >= 2 && args[1] == "codec":
+                var codecTwin = StringOption(args, "--pytorch");
+                if (codecTwin != null && !File.Exists(codecTwin)) throw new ArgumentException($"PyTorch twin script not found: {codecTwin}");
+                return CodecBench.Run(codecTwin, Console.Out);
             case "bench" when args.Length >= 2 && args[1] == "engine":
                 var rest = args.Skip(2).Where(a => !a.StartsWith("--")).ToList();
                 string? twin = StringOption(args, "--pytorch");
