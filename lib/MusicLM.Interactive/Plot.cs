@@ -93,18 +93,33 @@ public static class Plot
     /// <summary>
     /// A spectrogram (F, T) — linear STFT bins (y in Hz) or, with <paramref name="mel"/>, mel bands (y in mel
     /// bins) — against time in seconds (frame t at t·hop/rate). Pass magnitudes in dB or log scale, or set
-    /// <paramref name="toDecibels"/> to convert power with 10·log10.
+    /// <paramref name="toDecibels"/> to convert power with 10·log10. <paramref name="colorMin"/> and
+    /// <paramref name="colorMax"/> fix the colour scale (in the plotted units), so several spectrograms compare.
     /// </summary>
-    public static Figure Spectrogram(float[,] values, int sampleRate, int hopLength, bool mel = false, string? title = null, bool toDecibels = false)
+    public static Figure Spectrogram(float[,] values, int sampleRate, int hopLength, bool mel = false, string? title = null, bool toDecibels = false,
+        double? colorMin = null, double? colorMax = null)
     {
+        if (colorMin is { } lo && colorMax is { } hi && !(lo < hi)) throw new ArgumentException($"colorMin ({lo}) must be below colorMax ({hi})");
         var (z, x, y, yTitle) = SpectrogramAxes(values, sampleRate, hopLength, mel, toDecibels);
         var fig = new Figure(title).AddHeatmap(z, x, y).WithAxes("time (s)", yTitle).WithSize(0, 320);
+        if (colorMin is { } min) fig.Traces[0]!["zmin"] = min;
+        if (colorMax is { } max) fig.Traces[0]!["zmax"] = max;
+        if (colorMin is not null || colorMax is not null)
+        {
+            var (cmin, cmax) = (colorMin ?? double.NegativeInfinity, colorMax ?? double.PositiveInfinity);
+            var clipped = new float[z.GetLength(0), z.GetLength(1)];
+            for (var f = 0; f < z.GetLength(0); f++)
+                for (var t = 0; t < z.GetLength(1); t++) clipped[f, t] = (float)Math.Clamp(z[f, t], cmin, cmax);
+            // The fallback image scales to its own extremes: pin them to the requested range when the data reach it.
+            return fig.WithFallbackPng(FallbackPng(clipped));
+        }
         return fig.WithFallbackPng(FallbackPng(z));
     }
 
     /// <summary>A spectrogram from a tensor of shape (F, T) or (1, F, T).</summary>
-    public static Figure Spectrogram(Tensor values, int sampleRate, int hopLength, bool mel = false, string? title = null, bool toDecibels = false) =>
-        Spectrogram(Matrix2D(values, "spectrogram"), sampleRate, hopLength, mel, title, toDecibels);
+    public static Figure Spectrogram(Tensor values, int sampleRate, int hopLength, bool mel = false, string? title = null, bool toDecibels = false,
+        double? colorMin = null, double? colorMax = null) =>
+        Spectrogram(Matrix2D(values, "spectrogram"), sampleRate, hopLength, mel, title, toDecibels, colorMin, colorMax);
 
     private static (float[,] Z, double[] X, double[] Y, string YTitle) SpectrogramAxes(float[,] values, int sampleRate, int hopLength, bool mel, bool toDecibels)
     {

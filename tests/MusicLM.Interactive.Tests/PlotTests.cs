@@ -77,6 +77,18 @@ public class PlotTests
     }
 
     [Fact]
+    public void Spectrogram_colour_range_can_be_fixed_so_several_compare()
+    {
+        using var power = torch.from_array(new float[] { 1f, 100f, 0.01f, 0f }, 1, 2, 2);
+        var trace = JsonOf.Figure(Plot.Spectrogram(power, 8000, 80, toDecibels: true, colorMin: -60, colorMax: 10))["data"]![0]!;
+        Assert.Equal(-60.0, D(trace["zmin"]!));
+        Assert.Equal(10.0, D(trace["zmax"]!));
+        Assert.Equal(new[] { 0.0, 20 }, trace["z"]![0]!.AsArray().Select(D));     // the data themselves are not clipped
+        Assert.Null(JsonOf.Figure(Plot.Spectrogram(power, 8000, 80))["data"]![0]!["zmin"]);
+        Assert.Throws<ArgumentException>(() => Plot.Spectrogram(power, 8000, 80, colorMin: 5, colorMax: 5));
+    }
+
+    [Fact]
     public void Token_grid_shares_the_time_axis_with_the_spectrogram_above_it()
     {
         var tokens = new long[,] { { 1, 2, 3, 4 }, { 5, 6, 7, 8 } }; // 2 levels × 4 steps at 50 Hz
