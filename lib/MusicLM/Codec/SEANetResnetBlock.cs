@@ -5,7 +5,7 @@ namespace MusicLM.Codec;
 
 /// <summary>
 /// SEANet's residual unit (EnCodec's <c>SEANetResnetBlock</c>): y = shortcut(x) + block(x) with
-/// block = ELU → conv(k, dilation d, dim → dim/compress) → ELU → conv(1, → dim), and shortcut the
+/// block = act → conv(k, dilation d, dim → dim/compress) → act → conv(1, → dim) (act: ELU or Snake), and shortcut the
 /// identity (<c>true_skip</c>) or a 1×1 convolution.
 /// </summary>
 public sealed class SEANetResnetBlock : Module<Tensor, Tensor>
@@ -17,9 +17,9 @@ public sealed class SEANetResnetBlock : Module<Tensor, Tensor>
     {
         var hidden = dim / c.Compress;
         block = new Sequential(
-            new ELU(c.ActivationAlpha),
+            c.NewActivation(dim),
             new SConv1d(dim, hidden, kernelSize, dilation: dilation, causal: c.Causal, norm: c.Norm, padMode: c.PadMode),
-            new ELU(c.ActivationAlpha),
+            c.NewActivation(hidden),
             new SConv1d(hidden, dim, 1, causal: c.Causal, norm: c.Norm, padMode: c.PadMode));
         shortcut = c.TrueSkip ? new Identity() : new SConv1d(dim, dim, 1, causal: c.Causal, norm: c.Norm, padMode: c.PadMode);
     }

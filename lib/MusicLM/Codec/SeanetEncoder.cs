@@ -5,8 +5,8 @@ namespace MusicLM.Codec;
 
 /// <summary>
 /// SEANet encoder (EnCodec's <c>SEANetEncoder</c>): audio (B, C, T) → latent frames (B, D, ceil(T / hop)).
-/// <c>model</c> = conv(k) → [residual blocks → ELU → strided conv (2·r, stride r, channels ×2)] per ratio,
-/// smallest ratio first → LSTM → ELU → conv(last_k → D). Its items are numbered as in EnCodec, so
+/// <c>model</c> = conv(k) → [residual blocks → act → strided conv (2·r, stride r, channels ×2)] per ratio,
+/// smallest ratio first → LSTM → act → conv(last_k → D) (act: ELU, or Snake). Its items are numbered as in EnCodec, so
 /// state-dict keys read <c>model.0.conv.conv.weight_g</c>, <c>model.1.block.1.conv.conv.weight_v</c>, <c>model.13.lstm.weight_ih_l0</c>.
 /// </summary>
 public sealed class SeanetEncoder : Module<Tensor, Tensor>
@@ -23,12 +23,12 @@ public sealed class SeanetEncoder : Module<Tensor, Tensor>
         {
             for (var j = 0; j < c.NResidualLayers; j++)
                 layers.Add(new SEANetResnetBlock(mult * c.NFilters, c.ResidualKernelSize, (long)Math.Pow(c.DilationBase, j), c));
-            layers.Add(new ELU(c.ActivationAlpha));
+            layers.Add(c.NewActivation(mult * c.NFilters));
             layers.Add(new SConv1d(mult * c.NFilters, mult * c.NFilters * 2, 2 * ratio, stride: ratio, causal: c.Causal, norm: c.Norm, padMode: c.PadMode));
             mult *= 2;
         }
         if (c.Lstm > 0) layers.Add(new SLSTM(mult * c.NFilters, c.Lstm));
-        layers.Add(new ELU(c.ActivationAlpha));
+        layers.Add(c.NewActivation(mult * c.NFilters));
         layers.Add(new SConv1d(mult * c.NFilters, c.Dimension, c.LastKernelSize, causal: c.Causal, norm: c.Norm, padMode: c.PadMode));
         model = new Sequential(layers);
     }

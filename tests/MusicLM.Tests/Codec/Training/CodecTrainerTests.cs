@@ -151,10 +151,10 @@ public class CodecTrainerTests : IDisposable
         });
         trainer.Train(clips, steps: 1);                     // k-means initialises the codebooks
         var before = trainer.Evaluate(clips, maxSeconds: 1);
-        var result = trainer.Train(clips, steps: 11);
+        var result = trainer.Train(clips, steps: 29);
         var after = trainer.Evaluate(clips, maxSeconds: 1);
         var perStep = result.Elapsed.TotalSeconds / result.StepsRun;
-        output.WriteLine($"course codec, batch 2 × 0.5 s: {perStep:F2} s/step; after 1 → 12 steps: mel {before.MelDistance:F3} → {after.MelDistance:F3}, " +
+        output.WriteLine($"course codec, batch 2 × 0.5 s: {perStep:F2} s/step; after 1 → 30 steps: mel {before.MelDistance:F3} → {after.MelDistance:F3}, " +
                          $"SI-SNR {before.SiSnrDb:F1} → {after.SiSnrDb:F1} dB at {after.BitrateBps / 1000:F1} kbps");
         Assert.True(after.MelDistance < before.MelDistance, $"mel distance {before.MelDistance} → {after.MelDistance}");
         Assert.Contains(result.History, h => double.IsFinite(h.Discriminator));
