@@ -39,7 +39,7 @@ public sealed class CodecTrainer : IDisposable
         Discriminator = new MultiScaleSTFTDiscriminator(Config.Discriminator);
         optG = new AdamW(model.parameters(), Config.LearningRate, Config.Beta1, Config.Beta2, weight_decay: Config.WeightDecay);
         optD = new AdamW(Discriminator.parameters(), Config.DiscriminatorLearningRate ?? Config.LearningRate, Config.Beta1, Config.Beta2, weight_decay: Config.WeightDecay);
-        melLoss = new MultiScaleMelLoss(model.SampleRate, Config.MelMinLog2, Config.MelMaxLog2);
+        melLoss = new MultiScaleMelLoss(model.SampleRate, Config.MelMinLog2, Config.MelMaxLog2, Config.MelBands);
         balancer = new LossBalancer(new Dictionary<string, double>
         {
             ["l1"] = Config.L1Weight, ["mel"] = Config.MelWeight, ["adv"] = Config.AdversarialWeight, ["feat"] = Config.FeatureWeight,
@@ -203,10 +203,12 @@ public sealed class CodecTrainer : IDisposable
 
     /// <summary>
     /// Reconstruction quality on clips (each cut to at most <paramref name="maxSeconds"/>), decoding from
-    /// <paramref name="levels"/> levels (default all), with the current weights.
+    /// <paramref name="levels"/> levels (default all), with the current weights. The mel distance is always the
+    /// default <see cref="MultiScaleMelLoss"/> (EnCodec's scales and 64 bands), whatever the training loss's
+    /// settings, so runs with different settings compare.
     /// </summary>
     public CodecEvaluation Evaluate(IReadOnlyList<AudioClip> clips, int? levels = null, double maxSeconds = 2.0) =>
-        Evaluate(Model, clips, levels, maxSeconds, melLoss);
+        Evaluate(Model, clips, levels, maxSeconds);
 
     /// <summary>Reconstruction quality of any codec on clips (see <see cref="Evaluate(IReadOnlyList{AudioClip}, int?, double)"/>).</summary>
     public static CodecEvaluation Evaluate(CodecModel model, IReadOnlyList<AudioClip> clips, int? levels = null, double maxSeconds = 2.0, MultiScaleMelLoss? mel = null)

@@ -63,6 +63,11 @@ public sealed record CodecTrainerConfig
     /// <summary>Multi-scale mel windows 2^MelMinLog2 … 2^MelMaxLog2 (null: EnCodec's 2^11 at 24 kHz scaled to the codec's rate).</summary>
     public int MelMinLog2 { get; init; } = 5;
     public int? MelMaxLog2 { get; init; }
+    /// <summary>
+    /// Mel bands of the mel loss's largest windows (a window of n samples gets at most n / 4). EnCodec: 64. More bands
+    /// resolve the gaps between a tone's harmonics, so noise there costs more.
+    /// </summary>
+    public int MelBands { get; init; } = 64;
 
     /// <summary>Decay of the moving average of the codec's weights (null = none kept).</summary>
     public double? WeightEmaDecay { get; init; }
@@ -96,6 +101,7 @@ public sealed record CodecTrainerConfig
         if (WarmupSteps < 0) throw new ArgumentException($"WarmupSteps must be ≥ 0, got {WarmupSteps}");
         if (DiscriminatorEvery < 1) throw new ArgumentException($"DiscriminatorEvery must be at least 1, got {DiscriminatorEvery}");
         if (DiscriminatorProbability is < 0 or > 1) throw new ArgumentException($"DiscriminatorProbability must be in [0, 1], got {DiscriminatorProbability}");
+        if (MelBands < 1) throw new ArgumentException($"MelBands must be at least 1, got {MelBands}");
         if (LogEvery < 1 || CheckpointEvery < 0) throw new ArgumentException("LogEvery must be ≥ 1 and CheckpointEvery ≥ 0");
         var samples = (int)Math.Round(SegmentSeconds * sampleRate);
         if (samples < Discriminator.MinSamples)

@@ -133,6 +133,7 @@ public class CodecTrainerTests : IDisposable
         Assert.Throws<ArgumentException>(() => trainer.Train(TinyCodec.Clips(1), steps: null, budget: null));
         var e = Assert.Throws<ArgumentException>(() => new CodecTrainer(model, TinyCodec.Trainer with { SegmentSeconds = 0.01 }));
         Assert.Contains("discriminator", e.Message);
+        Assert.Contains("MelBands", Assert.Throws<ArgumentException>(() => new CodecTrainer(model, TinyCodec.Trainer with { MelBands = 0 })).Message);
     }
 
     /// <summary>
