@@ -1,9 +1,10 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using MusicLM.Audio.Synthesis;
 using MusicLM.Codec;
 using MusicLM.Torch;
+
+using static MusicLM.Cli.Bench.BenchTools;
 
 namespace MusicLM.Cli.Bench;
 
@@ -34,13 +35,13 @@ public static class CodecBench
             foreach (var threads in threadCounts)
             {
                 torch.set_num_threads(threads);
-                var encode = Time(() => model.Encode(x, levels));
+                var encode = Time(() => model.Encode(x, levels), warm: 1, n: 3);
                 using var codes = model.Encode(x, levels);
-                var decode = Time(() => model.Decode(codes));
+                var decode = Time(() => model.Decode(codes), warm: 1, n: 3);
                 var line = Inv($"codec-speed preset={name} threads={threads} levels={levels} kbps={model.Bitrate(levels) / 1000:F1} audio_s={Seconds:F0} encode_s={encode:F4} encode_x_realtime={Seconds / encode:F1} decode_s={decode:F4} decode_x_realtime={Seconds / decode:F1}");
                 if (pytorchTwin != null && name == "encodec24k")
                 {
-                    var twin = RunTwin(pytorchTwin, threads);
+                    var twin = RunPython(pytorchTwin, Seconds.ToString(CultureInfo.InvariantCulture), Levels.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture));
                     var me = twin is null ? null : Regex.Match(twin, @"encode_median_s=([0-9.eE+-]+) decode_median_s=([0-9.eE+-]+)");
                     if (me is { Success: true })
                     {
@@ -55,40 +56,5 @@ public static class CodecBench
         }
         torch.set_num_threads(Environment.ProcessorCount);
         return 0;
-    }
-
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-
-    private static double Time(Func<Tensor> run, int warm = 1, int n = 3)
-    {
-        for (var i = 0; i < warm; i++) run().Dispose();
-        var times = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            run().Dispose();
-            times[i] = sw.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[n / 2];
-    }
-
-    private static string? RunTwin(string script, int threads)
-    {
-        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-        var psi = new ProcessStartInfo(python, new[] { script, Seconds.ToString(CultureInfo.InvariantCulture), Levels.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture) })
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        try
-        {
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEnd();
-            p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            return p.ExitCode == 0 ? stdout.Trim() : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
     }
 }

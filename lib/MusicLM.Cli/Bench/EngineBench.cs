@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using MusicLM.Torch;
 using MusicLM.Torch.nn;
 using F = MusicLM.Torch.nn.functional;
+using static MusicLM.Cli.Bench.BenchTools;
 
 namespace MusicLM.Cli.Bench;
 
@@ -22,7 +22,7 @@ public static class EngineBench
         torch.set_num_threads(Environment.ProcessorCount);
         foreach (var w in which)
         {
-            string? reference = pytorchTwin is null ? null : RunTwin(pytorchTwin, w);
+            string? reference = pytorchTwin is null ? null : RunPython(pytorchTwin, w);
             torch.manual_seed(0);
             var (line, median) = w switch
             {
@@ -46,28 +46,6 @@ public static class EngineBench
             output.Flush();
         }
         return 0;
-    }
-
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Median seconds of <paramref name="n"/> runs after <paramref name="warm"/> untimed ones; each run in its own dispose scope.</summary>
-    private static double Time(Action run, int warm, int n)
-    {
-        for (int i = 0; i < warm; i++)
-        {
-            using var s = torch.NewDisposeScope();
-            run();
-        }
-        var times = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            using var s = torch.NewDisposeScope();
-            var sw = Stopwatch.StartNew();
-            run();
-            times[i] = sw.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
     }
 
     private static (string, double) B0()
@@ -136,24 +114,5 @@ public static class EngineBench
             foreach (var c in caches) c.Dispose();
         }, warm: 1, n: 5);
         return (Inv($"B3 kv-cache-greedy-255 median_s={t:F4} tokens_per_s={255 / t:F1}"), t);
-    }
-
-    /// <summary>Runs the PyTorch twin for one workload; returns its output line, or null if it could not run.</summary>
-    private static string? RunTwin(string script, string workload)
-    {
-        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-        var psi = new ProcessStartInfo(python, new[] { script, workload }) { RedirectStandardOutput = true, RedirectStandardError = true };
-        try
-        {
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEnd();
-            p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            return p.ExitCode == 0 ? stdout.Trim() : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
     }
 }

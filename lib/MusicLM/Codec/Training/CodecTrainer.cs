@@ -373,12 +373,8 @@ public sealed class CodecTrainer : IDisposable
     /// <summary>Mono (the channels' mean) at <paramref name="sampleRate"/>.</summary>
     private static float[] PrepareClip(AudioClip clip, int sampleRate)
     {
-        var c = clip.SampleRate == sampleRate ? clip : Resampler.Resample(clip, sampleRate);
-        if (c.Channels == 1) return c.Channel(0);
-        var mono = new float[c.Frames];
-        for (var ch = 0; ch < c.Channels; ch++)
-            for (var i = 0; i < c.Frames; i++) mono[i] += c.Samples[ch, i] / c.Channels;
-        return mono;
+        var mono = clip.ToMono();
+        return (mono.SampleRate == sampleRate ? mono : Resampler.Resample(mono, sampleRate)).Channel(0);
     }
 
     private StreamWriter? OpenLog()
