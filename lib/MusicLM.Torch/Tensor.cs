@@ -221,12 +221,17 @@ public partial class Tensor : IDisposable
         set => Check(mlt_set_grad(Handle, value?.Handle ?? IntPtr.Zero));
     }
 
-    /// <summary>Computes gradients of this tensor; non-scalars need <paramref name="gradient"/>.</summary>
-    public void backward(Tensor? gradient = null, bool retain_graph = false, bool create_graph = false)
+    /// <summary>
+    /// Computes gradients of this tensor; non-scalars need <paramref name="gradient"/>. As in PyTorch, the graph is
+    /// kept when <paramref name="create_graph"/> is set unless <paramref name="retain_graph"/> says otherwise (the
+    /// gradients' own graph runs through it).
+    /// </summary>
+    public void backward(Tensor? gradient = null, bool? retain_graph = null, bool create_graph = false)
     {
+        var retain = retain_graph ?? create_graph;
         if (gradient is null && numel() != 1)
             throw new InvalidOperationException($"backward() without a gradient needs a scalar, this tensor has shape [{string.Join(", ", shape)}]; pass a gradient of the same shape");
-        Check(mlt_backward(Handle, gradient?.Handle ?? IntPtr.Zero, retain_graph ? 1 : 0, create_graph ? 1 : 0));
+        Check(mlt_backward(Handle, gradient?.Handle ?? IntPtr.Zero, retain ? 1 : 0, create_graph ? 1 : 0));
     }
 
     public Tensor retain_grad()

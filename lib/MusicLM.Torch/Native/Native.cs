@@ -122,6 +122,7 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib)] internal static extern int mlt_masked_fill_(IntPtr a, IntPtr mask, double v, int isInt);
     [DllImport(Lib)] internal static extern IntPtr mlt_elu(IntPtr a, double alpha);
     [DllImport(Lib)] internal static extern IntPtr mlt_leaky_relu(IntPtr a, double slope);
+    [DllImport(Lib)] internal static extern IntPtr mlt_snake(IntPtr x, IntPtr alpha);
     [DllImport(Lib)] internal static extern IntPtr mlt_softplus(IntPtr a, double beta, double threshold);
     [DllImport(Lib)] internal static extern IntPtr mlt_softmax(IntPtr a, long dim, int log);
     [DllImport(Lib)] internal static extern IntPtr mlt_triu(IntPtr a, long k, int lower);

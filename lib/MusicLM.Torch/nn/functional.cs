@@ -86,6 +86,12 @@ public static unsafe class functional
     public static Tensor silu(Tensor x) => x.silu();
     public static Tensor elu(Tensor x, double alpha = 1.0) => x.elu(alpha);
     public static Tensor leaky_relu(Tensor x, double negative_slope = 0.01) => x.leaky_relu(negative_slope);
+    /// <summary>
+    /// Snake, x + sin²(α x) / (α + 1e-9), for x (B, C, T) and one α per channel (1, C, 1), as one autograd function:
+    /// on the CPU in float32 each direction is a single fused pass (composed of ops it is about five passes forward
+    /// and ten backward); elsewhere, and when the backward itself is differentiated, it runs the same formula as ops.
+    /// </summary>
+    public static Tensor snake(Tensor x, Tensor alpha) => new(mlt_snake(x.Handle, alpha.Handle));
     public static Tensor softplus(Tensor x, double beta = 1.0, double threshold = 20.0) => x.softplus(beta, threshold);
     public static Tensor sigmoid(Tensor x) => x.sigmoid();
     public static Tensor tanh(Tensor x) => x.tanh();
