@@ -24,7 +24,7 @@ constexpr double kEps = 1e-9;
 
 // sin and cos of u for |u| < 8,000 to within a few float ulps (Cephes' sinf/cosf: reduction by π/2 in three
 // parts, minimax polynomials on [−π/4, π/4]). Written without branches so that the loops below vectorise.
-inline void sincos_small(float u, float& s, float& c) {
+__attribute__((always_inline)) inline void sincos_small(float u, float& s, float& c) {
   const float shift = 12582912.0f;                        // 1.5 · 2^23: adding it rounds to an integer
   float q = (u * 0.636619772367581343f + shift) - shift;  // nearest multiple of π/2
   int qi = (int)q;
@@ -53,7 +53,7 @@ bool fused_ok(const at::Tensor& x, const at::Tensor& alpha) {
 }
 
 template <bool Fast>
-void forward_row(const float* __restrict__ x, float* __restrict__ y, int64_t n, float alpha, float inv) {
+__attribute__((always_inline)) inline void forward_row(const float* __restrict__ x, float* __restrict__ y, int64_t n, float alpha, float inv) {
   for (int64_t t = 0; t < n; t++) {
     float s, c;
     const float v = alpha * x[t];
@@ -61,6 +61,18 @@ void forward_row(const float* __restrict__ x, float* __restrict__ y, int64_t n, 
     else s = std::sin(v);
     y[t] = x[t] + s * s * inv;
   }
+}
+
+// The fast loops are compiled twice on x86-64, for AVX2 + FMA (8 floats at a time) and for the baseline (4 with
+// SSE2); the loader picks the one the CPU runs.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MLT_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#else
+#define MLT_CLONES
+#endif
+
+MLT_CLONES void forward_row_fast(const float* x, float* y, int64_t n, float alpha, float inv) {
+  forward_row<true>(x, y, n, alpha, inv);
 }
 
 at::Tensor forward_fused(const at::Tensor& x_in, const at::Tensor& alpha_in) {
@@ -76,7 +88,7 @@ at::Tensor forward_fused(const at::Tensor& x_in, const at::Tensor& alpha_in) {
       const float al = pa[row % C];
       const float inv = (float)(1.0 / ((double)al + kEps));
       const float* xr = px + row * T;
-      if (row_max_abs(xr, T) * std::fabs(al) < kFastLimit) forward_row<true>(xr, py + row * T, T, al, inv);
+      if (row_max_abs(xr, T) * std::fabs(al) < kFastLimit) forward_row_fast(xr, py + row * T, T, al, inv);
       else forward_row<false>(xr, py + row * T, T, al, inv);
     }
   });
@@ -96,7 +108,7 @@ struct BackwardRow {
 
 // One block of a row: x's gradient (WantX) and the per-sample terms of α's; branch-free inside the loop.
 template <bool Fast, bool WantX>
-void backward_block(const BackwardRow& r) {
+__attribute__((always_inline)) inline void backward_block(const BackwardRow& r) {
   const float* __restrict__ g = r.g;
   const float* __restrict__ x = r.x;
   float* __restrict__ gx = r.gx;
@@ -111,6 +123,11 @@ void backward_block(const BackwardRow& r) {
     if (WantX) gx[t] = g[t] * (1.0f + sc * two_ratio);
     terms[t] = g[t] * (x[t] * sc * two_inv - s * s * inv2);
   }
+}
+
+MLT_CLONES void backward_block_fast(const BackwardRow& r) {
+  if (r.gx) backward_block<true, true>(r);
+  else backward_block<true, false>(r);
 }
 
 // Gradients for x (when wanted) and α (shape of alpha) in one pass.
@@ -140,7 +157,7 @@ std::pair<at::Tensor, at::Tensor> backward_fused(const at::Tensor& g_in, const a
       for (int64_t t0 = 0; t0 < T; t0 += kBlock) {  // float sums per block, added up in double
         const int64_t n = std::min<int64_t>(kBlock, T - t0);
         const BackwardRow r{al, two_ratio, two_inv, inv2, gr + t0, xr + t0, gxr ? gxr + t0 : nullptr, terms, n};
-        if (fast) gxr ? backward_block<true, true>(r) : backward_block<true, false>(r);
+        if (fast) backward_block_fast(r);
         else gxr ? backward_block<false, true>(r) : backward_block<false, false>(r);
         float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         int64_t t = 0;

@@ -91,6 +91,8 @@ public sealed class CodecTrainer : IDisposable
                     if (watch.Elapsed + perStep > b) { stoppedBy = "budget"; break; }
                 }
                 bar?.ThrowIfInterrupted();
+                SetLearningRate(Math.Max(steps is { } total && total > 0 ? run / (double)total : 0,
+                                         budget is { } limit && limit > TimeSpan.Zero ? watch.Elapsed / limit : 0));
                 var m = TrainStep(SampleBatch(data, Step), watch.Elapsed);
                 run++;
                 history.Add(m);
@@ -114,6 +116,18 @@ public sealed class CodecTrainer : IDisposable
         if (Config.CheckpointPath is { } path && run > 0) SaveCheckpoint(path);
         return new CodecTrainingResult(run, Step, watch.Elapsed, stoppedBy, history);
     }
+
+    /// <summary>The learning rates at a fraction <paramref name="progress"/> (0…1) of a Train call (see <see cref="CodecTrainerConfig.FinalLearningRateFraction"/>).</summary>
+    private void SetLearningRate(double progress)
+    {
+        var f = Config.FinalLearningRateFraction;
+        var scale = f + (1 - f) * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(progress, 0, 1)));
+        optG.lr = Config.LearningRate * scale;
+        optD.lr = (Config.DiscriminatorLearningRate ?? Config.LearningRate) * scale;
+    }
+
+    /// <summary>The codec optimiser's current learning rate.</summary>
+    public double LearningRate => optG.lr;
 
     /// <summary>Trains on the clips of a manifest (<c>manifest.jsonl</c>) or a folder (its manifest, else its WAV files).</summary>
     public CodecTrainingResult Train(string manifestOrFolder, int? steps = null, TimeSpan? budget = null, IProgress<CodecTrainingStep>? progress = null) =>
@@ -182,7 +196,7 @@ public sealed class CodecTrainer : IDisposable
         Step++;
         return new CodecTrainingStep(Step, elapsedBefore + elapsedInCall, values["l1"], values["mel"],
             values.GetValueOrDefault("adv", double.NaN), values.GetValueOrDefault("feat", double.NaN), output.CommitmentLoss.item(),
-            dLoss, levels, Model.Bitrate(levels), perplexity);
+            dLoss, levels, Model.Bitrate(levels), perplexity, optG.lr);
     }
 
     /// <summary>Random segments (B, 1, T) of the clips for step <paramref name="step"/>; clips shorter than a segment are zero-padded.</summary>
@@ -383,6 +397,12 @@ public sealed class CodecTrainer : IDisposable
         var dir = Path.GetDirectoryName(Path.GetFullPath(p));
         if (dir is not null) Directory.CreateDirectory(dir);
         var fresh = !File.Exists(p) || new FileInfo(p).Length == 0 || Step == 0;
+        if (!fresh && File.ReadLines(p).FirstOrDefault() != CodecTrainingStep.CsvHeader)
+        {
+            // A log with other columns (an older version's) is kept beside the new one rather than mixed into it.
+            File.Move(p, Path.ChangeExtension(p, $".before-step-{Step}.csv"), overwrite: true);
+            fresh = true;
+        }
         var w = new StreamWriter(p, append: !fresh);
         if (fresh) w.WriteLine(CodecTrainingStep.CsvHeader);
         return w;

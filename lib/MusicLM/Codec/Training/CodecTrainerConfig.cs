@@ -22,6 +22,12 @@ public sealed record CodecTrainerConfig
     public double Beta2 { get; init; } = 0.999;
     /// <summary>AdamW's decoupled weight decay (0 = Adam, EnCodec's choice).</summary>
     public double WeightDecay { get; init; } = 0;
+    /// <summary>
+    /// Where the learning rate ends each <see cref="CodecTrainer.Train(IReadOnlyList{MusicLM.Audio.AudioClip}, int?, TimeSpan?, IProgress{CodecTrainingStep}?)"/>
+    /// call, as a fraction of <see cref="LearningRate"/>: it falls along a half cosine over the call's steps or time
+    /// budget (whichever is nearer its end). 1 keeps it constant. A resumed run starts again from the full rate.
+    /// </summary>
+    public double FinalLearningRateFraction { get; init; } = 1.0;
     /// <summary>Learning rate of the discriminator (null = <see cref="LearningRate"/>).</summary>
     public double? DiscriminatorLearningRate { get; init; }
 
@@ -99,6 +105,7 @@ public sealed record CodecTrainerConfig
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, got {BatchSize}");
         if (SegmentSeconds <= 0) throw new ArgumentException($"SegmentSeconds must be positive, got {SegmentSeconds}");
         if (LearningRate <= 0) throw new ArgumentException($"LearningRate must be positive, got {LearningRate}");
+        if (FinalLearningRateFraction is < 0 or > 1) throw new ArgumentException($"FinalLearningRateFraction must be in [0, 1], got {FinalLearningRateFraction}");
         if (WarmupSteps < 0) throw new ArgumentException($"WarmupSteps must be ≥ 0, got {WarmupSteps}");
         if (DiscriminatorEvery < 1) throw new ArgumentException($"DiscriminatorEvery must be at least 1, got {DiscriminatorEvery}");
         if (DiscriminatorProbability is < 0 or > 1) throw new ArgumentException($"DiscriminatorProbability must be in [0, 1], got {DiscriminatorProbability}");

@@ -122,7 +122,59 @@ public class CodecTrainerTests : IDisposable
         Assert.Equal(CodecTrainingStep.CsvHeader, lines[0]);
         Assert.Equal(result.StepsRun + 1, lines.Length);  // LogEvery = 1
         Assert.Equal("1", lines[1].Split(',')[0]);
-        Assert.Equal(11, lines[^1].Split(',').Length);
+        Assert.Equal(12, lines[^1].Split(',').Length);
+        Assert.Equal(trainer.Config.LearningRate, double.Parse(lines[^1].Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture), 6);
+    }
+
+    private sealed class Collect(List<CodecTrainingStep> into) : IProgress<CodecTrainingStep>
+    {
+        public void Report(CodecTrainingStep s) => into.Add(s);
+    }
+
+    [Fact]
+    public void The_learning_rate_falls_along_a_half_cosine_over_each_call_when_asked()
+    {
+        var clips = TinyCodec.Clips(2);
+        using var model = TinyCodec.Model();
+        using var trainer = new CodecTrainer(model, TinyCodec.Trainer with { FinalLearningRateFraction = 0.1, WarmupSteps = 100 });
+        var lr = trainer.Config.LearningRate;
+        var steps = new List<CodecTrainingStep>();
+        trainer.Train(clips, steps: 8, progress: new Collect(steps));
+        var rates = steps.Select(s => s.LearningRate).ToList();
+        Assert.Equal(lr, rates[0], 12);                                       // the first step at the full rate
+        Assert.All(rates.Zip(rates.Skip(1)), p => Assert.True(p.Second < p.First, $"{p.First} → {p.Second}"));
+        // step 8 of 8 runs at progress 7/8: 0.1 + 0.9 · ½ (1 + cos(7π/8)) of the rate, close to the floor of 0.1
+        Assert.InRange(rates[^1] / lr, 0.1, 0.14);
+        Assert.True(rates[3] / lr is > 0.55 and < 0.75, $"half way: {rates[3] / lr}");
+
+        // a second call starts again from the full rate; the default keeps it constant
+        steps.Clear();
+        trainer.Train(clips, steps: 2, progress: new Collect(steps));
+        Assert.Equal(lr, steps[0].LearningRate, 12);
+        using var constant = new CodecTrainer(model, TinyCodec.Trainer);
+        steps.Clear();
+        constant.Train(clips, steps: 3, progress: new Collect(steps));
+        Assert.All(steps, s => Assert.Equal(lr, s.LearningRate, 12));
+        Assert.Contains("FinalLearningRateFraction", Assert.Throws<ArgumentException>(() => new CodecTrainer(model, TinyCodec.Trainer with { FinalLearningRateFraction = 1.5 })).Message);
+    }
+
+    [Fact]
+    public void A_log_with_other_columns_is_set_aside_when_a_resumed_run_appends()
+    {
+        var clips = TinyCodec.Clips(2);
+        var checkpoint = Path.Combine(dir, "c.safetensors");
+        using (var model = TinyCodec.Model())
+        using (var trainer = new CodecTrainer(model, TinyCodec.Trainer with { CheckpointPath = checkpoint }))
+            trainer.Train(clips, steps: 2);
+        var log = Path.ChangeExtension(checkpoint, ".log.csv");
+        var old = new[] { "step,time_s,l1,mel", "1,0.1,0.5,1.5", "2,0.2,0.4,1.4" };
+        File.WriteAllLines(log, old);                                          // as an older version wrote it
+        using (var resumed = CodecTrainer.Resume(checkpoint))
+            resumed.Train(clips, steps: 1);
+        var lines = File.ReadAllLines(log);
+        Assert.Equal(CodecTrainingStep.CsvHeader, lines[0]);
+        Assert.Equal("3", lines[1].Split(',')[0]);
+        Assert.Equal(old, File.ReadAllLines(Path.ChangeExtension(log, ".before-step-2.csv")));
     }
 
     [Fact]
