@@ -66,11 +66,16 @@ public static class Program
                 return AnalysisEval.Run(args[2..], Console.Out, Console.Error);
             case "codec" when args.Length >= 2 && args[1] is "train" or "encode" or "decode":
                 return CodecCommand.Run(args[1..], Console.Out, Console.Error);
+            case "bench" when args.Length >= 2 && args.Skip(2).Any(a => a is "-h" or "--help"):
+                Console.WriteLine(Usage);
+                return 0;
             case "bench" when args.Length >= 2 && args[1] == "codec":
+                OnlyOptions(args, 2, "--pytorch");
                 var codecTwin = StringOption(args, "--pytorch");
                 if (codecTwin != null && !File.Exists(codecTwin)) throw new ArgumentException($"PyTorch twin script not found: {codecTwin}");
                 return CodecBench.Run(codecTwin, Console.Out);
             case "bench" when args.Length >= 2 && args[1] == "engine":
+                OnlyOptions(args, 2, "--pytorch");
                 var rest = args.Skip(2).Where(a => !a.StartsWith("--")).ToList();
                 string? twin = StringOption(args, "--pytorch");
                 rest.RemoveAll(a => a == twin);
@@ -80,6 +85,17 @@ public static class Program
             default:
                 Console.Error.WriteLine($"musiclm: unknown command '{string.Join(' ', args.Take(2))}'\n\n{Usage}");
                 return 2;
+        }
+    }
+
+    /// <summary>Refuses options (words starting with "--") other than <paramref name="known"/>, each of which takes a value.</summary>
+    private static void OnlyOptions(string[] args, int from, params string[] known)
+    {
+        for (var i = from; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--")) continue;
+            if (!known.Contains(args[i])) throw new ArgumentException($"unknown option {args[i]} for '{args[0]} {args[1]}' (options: {string.Join(", ", known)})");
+            i++;
         }
     }
 
