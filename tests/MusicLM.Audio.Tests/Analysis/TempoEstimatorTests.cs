@@ -50,17 +50,6 @@ public class TempoEstimatorTests
     }
 
     [Fact]
-    public void Ten_seconds_take_well_under_a_second()
-    {
-        var p = TestMusic.Make(111, 0, false, 4, Groove.Rock, seed: 1, seconds: 10);
-        TempoEstimator.Estimate(p.Samples, p.SampleRate); // warm up
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        TempoEstimator.Estimate(p.Samples, p.SampleRate);
-        KeyEstimator.Estimate(p.Samples, p.SampleRate);
-        Assert.True(sw.ElapsedMilliseconds < 1000, $"tempo and key of 10 s took {sw.ElapsedMilliseconds} ms");
-    }
-
-    [Fact]
     public void Silence_gives_the_prior_centre_with_no_confidence()
     {
         var estimate = TempoEstimator.Estimate(new float[16000 * 4], 16000);
