@@ -1,4 +1,5 @@
 using MusicLM.Cli.Commands;
+using MusicLM.TestSupport;
 
 namespace MusicLM.Cli.Tests;
 
@@ -32,31 +33,15 @@ public class CommandTests
     [Fact]
     public void Bench_refuses_unknown_options_instead_of_running_and_help_prints_the_usage()
     {
-        var err = Console.Error;
-        var captured = new StringWriter();
-        Console.SetError(captured);
-        try
+        var errors = ConsoleCapture.Error(() =>
         {
             Assert.Equal(1, Program.Main(new[] { "bench", "codec", "--preset", "course" }));
-            Assert.Contains("unknown option --preset", captured.ToString());
             Assert.Equal(1, Program.Main(new[] { "bench", "engine", "B0", "--threads", "2" }));
-        }
-        finally
-        {
-            Console.SetError(err);
-        }
-        var output = Console.Out;
-        var usage = new StringWriter();
-        Console.SetOut(usage);
-        try
-        {
-            Assert.Equal(0, Program.Main(new[] { "bench", "codec", "--help" }));
-        }
-        finally
-        {
-            Console.SetOut(output);
-        }
-        Assert.Contains("bench codec", usage.ToString());
-        Assert.DoesNotContain("codec-speed", usage.ToString());
+        });
+        Assert.Contains("unknown option --preset", errors);
+        Assert.Contains("unknown option --threads", errors);
+        var usage = ConsoleCapture.Out(() => Assert.Equal(0, Program.Main(new[] { "bench", "codec", "--help" })));
+        Assert.Contains("bench codec", usage);
+        Assert.DoesNotContain("codec-speed", usage);
     }
 }

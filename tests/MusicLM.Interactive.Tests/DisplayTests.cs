@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MusicLM.TestSupport;
 using MusicLM.Torch;
 using static MusicLM.Interactive.Display;
 
@@ -35,12 +36,8 @@ public class DisplayTests
     [Fact]
     public void Without_a_kernel_display_prints_plain_text()
     {
-        var original = Console.Out;
-        var sw = new StringWriter();
-        Console.SetOut(sw);
-        try { display(Audio.Play(new float[8000], 8000, "beep")); }
-        finally { Console.SetOut(original); }
-        Assert.Equal("Audio 'beep': 1.00 s, 8000 Hz, 1 channel", sw.ToString().Trim());
+        var text = ConsoleCapture.Out(() => display(Audio.Play(new float[8000], 8000, "beep")));
+        Assert.Equal("Audio 'beep': 1.00 s, 8000 Hz, 1 channel", text.Trim());
     }
 
     [Fact]

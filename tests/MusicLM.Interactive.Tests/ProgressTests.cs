@@ -1,3 +1,5 @@
+using MusicLM.TestSupport;
+
 namespace MusicLM.Interactive.Tests;
 
 [Collection(ProcessState.Name)]
@@ -77,15 +79,10 @@ public class ProgressTests
     [Fact]
     public void Without_a_kernel_a_compact_line_goes_to_the_console()
     {
-        var original = Console.Out;
-        var sw = new StringWriter();
-        Console.SetOut(sw);
-        try
+        var text = ConsoleCapture.Out(() =>
         {
             foreach (var _ in Progress.Over(new[] { "a", "b", "c" }, label: "files")) { }
-        }
-        finally { Console.SetOut(original); }
-        var text = sw.ToString();
+        });
         Assert.Contains("files  3/3 [####################] 100%", text);
         Assert.DoesNotContain("<", text);
     }
