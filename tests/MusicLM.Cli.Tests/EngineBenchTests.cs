@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using MusicLM.Cli.Bench;
 using MusicLM.Torch;
@@ -6,7 +7,7 @@ namespace MusicLM.Cli.Tests;
 
 public class EngineBenchTests
 {
-    // Parameter counts stated in ../shared/bench/ENGINE-BENCH.md: equal counts prove the same architecture as the PyTorch twin.
+    // Parameter counts stated in lib/MusicLM.Cli/Bench/ENGINE-BENCH.md: equal counts prove the same architecture as the PyTorch twin.
     [Fact]
     public void SeaNet_has_the_parameter_count_of_the_spec()
     {
@@ -56,5 +57,44 @@ public class EngineBenchTests
             Assert.True(step[0, 0].allclose(full[0, i], rtol: 1e-4, atol: 1e-5), $"position {i} differs");
         }
         foreach (var c in caches) c.Dispose();
+    }
+
+    /// <summary>The PyTorch twin in the repository, beside the C# benchmarks.</summary>
+    private static string Twin()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "MusicLMNotebooks.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        return Path.Combine(dir!.FullName, "lib", "MusicLM.Cli", "Bench", "engine_twin.py");
+    }
+
+    [Fact]
+    public void The_PyTorch_twin_builds_the_B1_and_B2_models_with_the_parameter_counts_of_ours()
+    {
+        // Debian's Python has torch; the python3 on PATH may not.
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Twin());
+        psi.ArgumentList.Add("params");
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"engine_twin.py params failed: {stderr.Result}");
+
+        var counts = Regex.Matches(stdout, @"^(B\d) params=(\d+)$", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value));
+        using var seanet = new SeaNet();
+        using var lm = new TinyLM();
+        Assert.Equal(seanet.num_parameters(), counts["B1"]);
+        Assert.Equal(lm.num_parameters(), counts["B2"]);
+    }
+
+    [Fact]
+    public void With_the_PyTorch_twin_B0_appends_the_twins_median_and_the_time_ratio()
+    {
+        var o = new StringWriter();
+        EngineBench.Run(new[] { "B0" }, Twin(), o);
+        Assert.Matches(new Regex(@"^B0 small-op-overhead median_s=\d+\.\d+ us_per_op=\d+\.\d+ pytorch_median_s=\d+\.\d+ time_ratio=\d+\.\d+$"),
+                       o.ToString().Trim());
     }
 }

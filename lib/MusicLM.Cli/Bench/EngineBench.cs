@@ -8,7 +8,7 @@ using static MusicLM.Cli.Bench.BenchTools;
 namespace MusicLM.Cli.Bench;
 
 /// <summary>
-/// Engine benchmarks B0–B3 as specified in ../shared/bench/ENGINE-BENCH.md: float32 on the CPU, every
+/// Engine benchmarks B0–B3 as specified in ENGINE-BENCH.md beside this file: float32 on the CPU, every
 /// core, seed 0, median of the timed runs after warm-up. Each prints one line in the spec's format;
 /// with a PyTorch twin script the same workload is run there first and its median and the time
 /// ratio (ours / PyTorch's) are appended.

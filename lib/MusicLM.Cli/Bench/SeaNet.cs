@@ -4,7 +4,7 @@ using MusicLM.Torch.nn;
 namespace MusicLM.Cli.Bench;
 
 /// <summary>
-/// The SEANet encoder/decoder of engine benchmark B1 (../shared/bench/ENGINE-BENCH.md), built from the
+/// The SEANet encoder/decoder of engine benchmark B1 (ENGINE-BENCH.md beside this file), built from the
 /// library's own modules. Not the course codec: that lives with the MusicLM components.
 /// </summary>
 public sealed class SeaNet : Module<Tensor, Tensor>
