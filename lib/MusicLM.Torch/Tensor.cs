@@ -9,7 +9,7 @@ namespace MusicLM.Torch;
 /// PyTorch's names (<c>reshape</c>, <c>softmax</c>, <c>conv1d</c>) so code reads side by side with
 /// PyTorch. Release native memory deterministically with <c>using</c> or a
 /// <see cref="DisposeScope"/> (<see cref="torch.NewDisposeScope"/>). There is deliberately no finaliser
-/// (../shared/STYLE.md): it would add a tenth of a microsecond to every operation and hide leaks.
+/// (lib/README.md, code style): it would add a tenth of a microsecond to every operation and hide leaks.
 /// </summary>
 public partial class Tensor : IDisposable
 {

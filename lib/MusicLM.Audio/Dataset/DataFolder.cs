@@ -2,7 +2,7 @@ namespace MusicLM.Audio.Dataset;
 
 /// <summary>
 /// Where data, checkpoints and caches live: one folder outside notebooks/ so a student can reset a
-/// stage by deleting one subfolder (../shared/DESIGN.md, notebook conventions). <c>$MUSICLM_DATA</c>
+/// stage by deleting one subfolder (notebooks/README.md, conventions). <c>$MUSICLM_DATA</c>
 /// when set; otherwise <c>.musiclm/</c> in the repository that contains the working directory (found
 /// by its MusicLMNotebooks.sln); otherwise <c>~/.musiclm</c>.
 /// </summary>
