@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace MusicLM.Notebooks.Tests;
 
-/// <summary>The notebook conventions of ../shared/DESIGN.md, checked on every notebook in notebooks/.</summary>
+/// <summary>The notebook conventions of notebooks/README.md, checked on every notebook in notebooks/.</summary>
 public class NotebookConventionTests
 {
     private static JsonObject Load(string name) =>
@@ -71,5 +71,35 @@ public class NotebookConventionTests
     {
         var code = Load(name)["cells"]!.AsArray().Where(c => (string)c!["cell_type"]! == "code").Take(3).Select(Source);
         Assert.Contains(code, s => s.Contains("MUSICLM_QUICK"));
+    }
+
+    /// <summary>Longer code lines were clipped at the cell's edge in the browser at 1,280 px; 90 leaves a margin.</summary>
+    private const int MaxCodeLine = 90;
+
+    [Theory]
+    [MemberData(nameof(NotebookFiles.All), MemberType = typeof(NotebookFiles))]
+    public void Notebook_code_lines_fit_the_cell_width(string name)
+    {
+        var cells = Load(name)["cells"]!.AsArray();
+        var tooLong = cells
+            .Select((c, i) => (Cell: i, Kind: (string)c!["cell_type"]!, Lines: Source(c).Split('\n')))
+            .Where(c => c.Kind == "code")
+            .SelectMany(c => c.Lines.Where(l => new System.Globalization.StringInfo(l).LengthInTextElements > MaxCodeLine)
+                                    .Select(l => $"cell {c.Cell}: {l}"))
+            .ToList();
+        Assert.True(tooLong.Count == 0, $"code lines over {MaxCodeLine} characters:\n" + string.Join("\n", tooLong));
+    }
+
+    [Theory]
+    [MemberData(nameof(NotebookFiles.All), MemberType = typeof(NotebookFiles))]
+    public void Notebook_refers_to_no_folder_outside_the_repository(string name)
+    {
+        // notebooks/ is one level down, so "../" is the repository and "../../" is beside it.
+        var outside = new Regex(@"\.\./\.\./|(^|[\s""'(])/work/|\bshared/(DESIGN|STYLE|bench)");
+        var cells = Load(name)["cells"]!.AsArray();
+        var hits = cells.Select((c, i) => (Cell: i, Text: Source(c)))
+            .SelectMany(c => c.Text.Split('\n').Where(l => outside.IsMatch(l)).Select(l => $"cell {c.Cell}: {l}"))
+            .ToList();
+        Assert.True(hits.Count == 0, "references outside the repository:\n" + string.Join("\n", hits));
     }
 }
