@@ -126,6 +126,21 @@ public class CodecTrainerTests : IDisposable
         Assert.Equal(trainer.Config.LearningRate, double.Parse(lines[^1].Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture), 6);
     }
 
+    [Fact]
+    public void LogEvery_sets_which_steps_get_a_log_row_and_a_curve_point_and_the_last_step_gets_one()
+    {
+        // Notebook 02's quick mode sets LogEvery = 1 so its few steps draw a curve; the CLI keeps the default.
+        var clips = TinyCodec.Clips(2);
+        var log = Path.Combine(dir, "every-3.csv");
+        using var model = TinyCodec.Model();
+        using var trainer = new CodecTrainer(model, TinyCodec.Trainer with { LogPath = log, LogEvery = 3, WarmupSteps = 100 });
+        trainer.Train(clips, steps: 7);
+
+        var lines = File.ReadAllLines(log);
+        Assert.Equal(CodecTrainingStep.CsvHeader, lines[0]);
+        Assert.Equal(new[] { "3", "6", "7" }, lines.Skip(1).Select(l => l.Split(',')[0]).ToArray());
+    }
+
     private sealed class Collect(List<CodecTrainingStep> into) : IProgress<CodecTrainingStep>
     {
         public void Report(CodecTrainingStep s) => into.Add(s);
