@@ -52,9 +52,9 @@ public sealed class ConsoleProgress : IDisposable
     /// <summary>Elapsed time since the job started.</summary>
     public TimeSpan Elapsed => clock.GetElapsedTime(started);
 
-    /// <summary><paramref name="done"/> of <paramref name="total"/> items (total ≤ 0: unknown).</summary>
-    public void Report(long done, long total, string? detail = null) =>
-        Report(total > 0 ? (double)done / total : double.NaN, total > 0 ? $"{done}/{total}" : $"{done}", detail);
+    /// <summary><paramref name="done"/> of <paramref name="total"/> <paramref name="unit"/> (total ≤ 0: unknown).</summary>
+    public void Report(long done, long total, string? unit = null, string? detail = null) =>
+        Report(total > 0 ? (double)done / total : double.NaN, (total > 0 ? $"{done}/{total}" : $"{done}") + (unit is null ? "" : " " + unit), detail);
 
     /// <summary>A fraction in [0, 1] (NaN: unknown), the count to show and a short detail.</summary>
     public void Report(double fraction, string count, string? detail = null)

@@ -42,11 +42,11 @@ public static class AnalysisEval
                     var e = entries[i];
                     if (e.TempoBpm is not { } bpm || e.Key is not { } key || e.Mode is not { } mode)
                         throw new FormatException($"manifest entry {e.Id} has no tempo_bpm, key or mode");
-                    progress.Report(i, entries.Count, e.Id);
+                    progress.Report(i, entries.Count, "clips", e.Id);
                     yield return new AnalysisItem(e.Audio, WavFile.Read(Path.Combine(dir, e.Audio)), bpm, key,
                                                   mode.Trim().Equals("minor", StringComparison.OrdinalIgnoreCase) ? KeyMode.Minor : KeyMode.Major);
                 }
-                progress.Report(entries.Count, entries.Count);
+                progress.Report(entries.Count, entries.Count, "clips");
             }
             report = AnalysisEvaluation.Run(Items());
         }

@@ -43,7 +43,7 @@ public static class BenchCommand
             var output = new ProgressLineWriter(bar, ctx.Out, which.Count);
             foreach (var w in which)
             {
-                bar.Report(output.Lines, which.Count, w);
+                bar.Report(output.Lines, which.Count, detail: w);
                 EngineBench.Run([w], script, output);
             }
             return 0;
