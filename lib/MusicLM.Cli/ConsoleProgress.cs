@@ -43,7 +43,7 @@ public sealed class ConsoleProgress : IDisposable
         this.clock = clock ?? TimeProvider.System;
         started = this.clock.GetTimestamp();
         lastDraw = started;
-        this.maxWidth = maxWidth > 0 ? maxWidth : TerminalWidth();
+        this.maxWidth = maxWidth > 0 ? maxWidth : terminal ? TerminalWidth() : 100;
     }
 
     /// <summary>Whether the line is drawn (the stream is a terminal).</summary>
@@ -135,7 +135,7 @@ public sealed class ConsoleProgress : IDisposable
             var w = Console.WindowWidth;
             return w >= 20 ? w : 100;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or PlatformNotSupportedException)
         {
             return 100;
         }
