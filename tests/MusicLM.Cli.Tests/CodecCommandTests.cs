@@ -86,6 +86,42 @@ public sealed class CodecCommandTests : IDisposable
     }
 
     [Fact]
+    public void Chunked_coding_with_progress_matches_the_models_own_chunking_and_reports_every_chunk()
+    {
+        var path = TinyModel();
+        using var model = CodecModel.Load(path);
+        model.eval();
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var x = torch.tensor(SyntheticMusic.Generate(3, 16000, 12.0).Audio.Channel(0)).view(1, 1, -1);  // 600 frames: 3 chunks
+        var reports = new List<(long, long)>();
+        var codes = ChunkedCodec.Encode(model, x, 3, (d, t) => reports.Add((d, t)));
+        Assert.True(codes.equal(model.EncodeChunked(x, levels: 3)));
+        Assert.Equal(new[] { (250L, 600L), (500L, 600L), (600L, 600L) }, reports);
+        reports.Clear();
+        var audio = ChunkedCodec.Decode(model, codes, 2, (d, t) => reports.Add((d, t)));
+        Assert.True(audio.allclose(model.DecodeChunked(codes, levels: 2), rtol: 1e-5, atol: 1e-6));
+        Assert.Equal((600L, 600L), reports[^1]);
+    }
+
+    [Fact]
+    public void Encode_draws_progress_on_a_fake_terminal_only()
+    {
+        var model = TinyModel();
+        var input = Wav(6.0);                                      // 300 frames: 2 chunks
+        var codes = Path.Combine(dir, "in.codes");
+        foreach (var terminal in new[] { true, false })
+        {
+            var o = new StringWriter();
+            var e = new StringWriter();
+            Assert.Equal(0, Cli.Run(["codec", "encode", "--model", model, "--in", input, "--out", codes], o, e, terminal));
+            Assert.Contains("300 frames", o.ToString());
+            if (terminal) Assert.Contains("\rcodec encode  300/300 frames [####################] 100%", e.ToString());
+            else Assert.Equal("", e.ToString());
+        }
+    }
+
+    [Fact]
     public void Encode_resamples_other_rates_and_decode_rejects_codes_of_another_codec()
     {
         var model = TinyModel();
@@ -125,15 +161,23 @@ public sealed class CodecCommandTests : IDisposable
         var data = Path.Combine(dir, "data");
         SyntheticDataset.Create(data, 2, seed: 3, sampleRate: 16000, durationS: 1.0);
         var ckpt = Path.Combine(dir, "course.safetensors");
-        var (code, output, err) = Run("train", "--data", data, "--out", ckpt, "--steps", "2", "--batch-size", "1", "--segment", "0.25");
+        var (code, output, err) = Run("train", "--data", data, "--out", ckpt, "--steps", "2", "--batch-size", "1", "--segment", "0.25",
+                                      "--lr", "2e-3", "--lr-final", "0.25");
         Assert.True(code == 0, err);
+        var saved = CodecTrainer.ReadTrainerConfig(ckpt);
+        Assert.Equal((2e-3, 0.25, 1, 0.25), (saved.LearningRate, saved.FinalLearningRateFraction, saved.BatchSize, saved.SegmentSeconds));
         Assert.Contains("codec: course, 16000 Hz, 50 frames/s, 8 levels × 256 codes = 3.2 kbps", output);
         Assert.Contains("trained 2 steps", output);
         Assert.Contains("step 2", output);
         Assert.True(File.Exists(ckpt) && File.Exists(Path.ChangeExtension(ckpt, ".json")) && File.Exists(Path.ChangeExtension(ckpt, ".log.csv")));
 
-        (code, output, err) = Run("train", "--data", data, "--out", ckpt, "--steps", "1", "--resume");
+        // Resumed on a fake terminal: the progress line is drawn on stderr, stdout keeps the plain lines.
+        var (o, e) = (new StringWriter(), new StringWriter());
+        code = Cli.Run(["codec", "train", "--data", data, "--out", ckpt, "--steps", "1", "--resume"], o, e, terminal: true);
+        (output, err) = (o.ToString(), e.ToString());
         Assert.True(code == 0, err);
+        Assert.Contains("\rcodec train  1/1 steps [####################] 100%", err);
+        Assert.DoesNotContain("\r", output);
         Assert.Contains("resuming", output);
         Assert.Contains("at step 2", output);
         Assert.Contains("trained 1 steps", output);

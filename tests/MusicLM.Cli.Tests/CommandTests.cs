@@ -35,11 +35,11 @@ public class CommandTests
     {
         var errors = ConsoleCapture.Error(() =>
         {
-            Assert.Equal(1, Program.Main(new[] { "bench", "codec", "--preset", "course" }));
-            Assert.Equal(1, Program.Main(new[] { "bench", "engine", "B0", "--threads", "2" }));
+            Assert.Equal(2, Program.Main(new[] { "bench", "codec", "--preset", "course" }));
+            Assert.Equal(2, Program.Main(new[] { "bench", "engine", "B0", "--threads", "2" }));
         });
-        Assert.Contains("unknown option --preset", errors);
-        Assert.Contains("unknown option --threads", errors);
+        Assert.Contains("unknown option '--preset' (options: --pytorch, --help)", errors);
+        Assert.Contains("unknown option '--threads' (options: --pytorch, --help)", errors);
         var usage = ConsoleCapture.Out(() => Assert.Equal(0, Program.Main(new[] { "bench", "codec", "--help" })));
         Assert.Contains("bench codec", usage);
         Assert.DoesNotContain("codec-speed", usage);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MusicLM.Audio.Dataset;
@@ -7,84 +8,51 @@ namespace MusicLM.Cli.Commands;
 /// <summary><c>musiclm dataset synth</c>: writes the synthetic captioned music dataset (DESIGN D7).</summary>
 public static class DatasetSynth
 {
-    public const string Usage = """
-        usage: musiclm dataset synth --out DIR --count N --seed S --sample-rate R [--duration SECONDS] [--stereo] [--threads T]
+    /// <summary>Runs the command on its own arguments (after "dataset synth"); 0 on success, 2 on bad arguments, 1 if writing failed.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Cli.Run(["dataset", "synth", .. args], stdout, stderr);
 
-          --out DIR          output folder (clips/ and manifest.jsonl); re-running skips clips already there
-          --count N          number of clips (1 or more)
-          --seed S           dataset seed (an integer); same seed and options → identical files
-          --sample-rate R    samples per second, 8000 or more (16000 and 24000 are the course's rates)
-          --duration SECONDS clip length, default 10
-          --stereo           two channels with panned parts (default mono)
-          --threads T        worker threads, default all cores (the output does not depend on it)
-        """;
-
-    /// <summary>Runs the command on its own arguments (after "dataset synth"); 0 on success, 2 on bad arguments.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    internal static Command Build(CliContext ctx)
     {
-        string? outDir = null;
-        int? count = null, seed = null, rate = null;
-        double duration = 10;
-        bool stereo = false;
-        int threads = 0;
-        try
-        {
-            for (int i = 0; i < args.Length; i++)
-            {
-                string a = args[i];
-                string Value() => i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
-                    ? args[++i] : throw new ArgumentException($"{a} needs a value");
-                switch (a)
-                {
-                    case "--out": outDir = Value(); break;
-                    case "--count": count = Int(a, Value(), 1); break;
-                    case "--seed": seed = Int(a, Value(), int.MinValue); break;
-                    case "--sample-rate": rate = Int(a, Value(), 8000); break;
-                    case "--duration":
-                        var d = Value();
-                        if (!double.TryParse(d, NumberStyles.Float, CultureInfo.InvariantCulture, out duration) || !(duration > 0) || duration > 600)
-                            throw new ArgumentException($"--duration must be a number of seconds in (0, 600], got '{d}'");
-                        break;
-                    case "--stereo": stereo = true; break;
-                    case "--threads": threads = Int(a, Value(), 1); break;
-                    case "-h" or "--help": stdout.WriteLine(Usage); return 0;
-                    default: throw new ArgumentException($"unknown option '{a}'");
-                }
-            }
-            if (outDir is null) throw new ArgumentException("--out is required");
-            if (count is null) throw new ArgumentException("--count is required");
-            if (seed is null) throw new ArgumentException("--seed is required");
-            if (rate is null) throw new ArgumentException("--sample-rate is required");
-        }
-        catch (ArgumentException e)
-        {
-            stderr.WriteLine($"musiclm dataset synth: {e.Message}");
-            stderr.WriteLine(Usage);
-            return 2;
-        }
+        var outDir = Options.Text("--out", "DIR", "Output folder (clips/ and manifest.jsonl); re-running skips clips already there.");
+        var count = Options.Int("--count", "N", "Number of clips (1 or more).", min: 1);
+        var seed = Options.Int("--seed", "S", "Dataset seed (an integer): the same seed and options give identical files.");
+        var rate = Options.Int("--sample-rate", "R", "Samples per second, 8000 or more (16000 and 24000 are the course's rates).", min: 8000);
+        var duration = Options.Number("--duration", "SECONDS", "Clip length in seconds, at most 600.", d => d > 0 && d <= 600, "a number of seconds in (0, 600]", @default: 10);
+        var stereo = Options.Flag("--stereo", "Two channels with panned parts (default mono).");
+        var threads = Options.Int("--threads", "T", "Worker threads (the output does not depend on it). [default: all cores]", min: 1);
+        var synth = new Command("synth", "Write the synthetic captioned music dataset: clips/*.wav, *.notes.json sidecars and manifest.jsonl.")
+            .With(outDir, count, seed, rate, duration, stereo, threads);
+        Options.Require(synth, outDir, count, seed, rate);
+        synth.SetAction(r => Synthesize(r.GetValue(outDir)!, r.GetValue(count)!.Value, r.GetValue(seed)!.Value, r.GetValue(rate)!.Value,
+                                        r.GetValue(duration)!.Value, r.GetValue(stereo), r.GetValue(threads) ?? 0, ctx));
+        CliHelp.SetExamples(synth,
+            "musiclm dataset synth --out /tmp/synth --count 100 --seed 1 --sample-rate 16000",
+            "musiclm dataset synth --out /tmp/synth24 --count 20 --seed 2 --sample-rate 24000 --duration 5 --stereo");
+        return synth;
+    }
 
+    private static int Synthesize(string outDir, int count, int seed, int rate, double duration, bool stereo, int threads, CliContext ctx)
+    {
+        var stdout = ctx.Out;
         stdout.WriteLine($"synthesizing {count} clip(s) of {duration.ToString("0.###", CultureInfo.InvariantCulture)} s at {rate} Hz {(stereo ? "stereo" : "mono")}, seed {seed} → {outDir}");
-        int step = Math.Max(1, count.Value / 20), lastShown = 0;
+        int step = Math.Max(1, count / 20), lastShown = 0;
         var sw = Stopwatch.StartNew();
         var gate = new object();
-        var progress = new SyncProgress(n =>
-        {
-            lock (gate)
-            {
-                if (n - lastShown < step && n != count) return;
-                lastShown = n;
-                stdout.WriteLine($"  {n}/{count} clips  {sw.Elapsed.TotalSeconds:F1} s");
-            }
-        });
         DatasetSummary summary;
-        try
+        using (var bar = ctx.Progress("dataset synth"))
         {
-            summary = SyntheticDataset.Create(outDir, count.Value, seed.Value, rate.Value, duration, stereo, progress, threads);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            stderr.WriteLine($"musiclm dataset synth: {e.Message}");
-            return 1;
+            var progress = new SyncProgress(n =>
+            {
+                lock (gate)
+                {
+                    // On a terminal the redrawn line replaces the occasional plain lines.
+                    if (bar.Drawing) { bar.Report(n, count, "clips"); return; }
+                    if (n - lastShown < step && n != count) return;
+                    lastShown = n;
+                    stdout.WriteLine($"  {n}/{count} clips  {sw.Elapsed.TotalSeconds:F1} s");
+                }
+            });
+            summary = SyntheticDataset.Create(outDir, count, seed, rate, duration, stereo, progress, threads);
         }
         double secs = summary.Elapsed.TotalSeconds;
         stdout.WriteLine($"done: {summary.Clips} clips ({summary.Generated} generated, {summary.Skipped} already present), "
@@ -92,13 +60,6 @@ public static class DatasetSynth
             + $"{summary.RealTimeFactor(duration).ToString("F0", CultureInfo.InvariantCulture)}× real time");
         stdout.WriteLine($"manifest: {summary.ManifestPath}");
         return 0;
-    }
-
-    private static int Int(string name, string s, int min)
-    {
-        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < min)
-            throw new ArgumentException(min == int.MinValue ? $"{name} must be an integer, got '{s}'" : $"{name} must be an integer of at least {min}, got '{s}'");
-        return v;
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, and lines would arrive after the summary).</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MusicLM.Torch;
@@ -12,6 +13,15 @@ namespace MusicLM.Cli.Commands;
 /// </summary>
 public static class Demo
 {
+    internal static Command Build(CliContext ctx)
+    {
+        var steps = Options.Int("--steps", "N", "Training steps (10 or more).", min: 10, @default: 500);
+        var demo = new Command("demo", "Train a tiny network on the CPU and print its loss falling (the setup check).").With(steps);
+        demo.SetAction(r => Run(r.GetValue(steps)!.Value, ctx.Out));
+        CliHelp.SetExamples(demo, "musiclm demo", "musiclm demo --steps 2000");
+        return demo;
+    }
+
     public static int Run(int steps, TextWriter o)
     {
         o.WriteLine($"MusicLM Notebooks engine: libtorch {torch.version}, {torch.get_num_threads()} threads, CUDA {(torch.cuda.is_available() ? $"yes ({torch.cuda.device_count()} devices)" : "no")}");
