@@ -28,6 +28,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     private static readonly TimeSpan DeadKernelGrace = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan AudioTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FigureTimeout = TimeSpan.FromSeconds(90);
+    // Counted from the reload, so it includes reopening the saved notebook (11–13 s for today's 6–24 MB files).
+    private static readonly TimeSpan ReloadFigureTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SaveTimeout = TimeSpan.FromSeconds(60);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -61,7 +63,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = ViewportWidth, Height = ViewportHeight },
             Timeout = (float)PageLoadTimeout.TotalMilliseconds,
         });
-        Say($"browser: notebook server at {server.BaseUrl}, {ChromiumPath} headless at {ViewportWidth} px, ready after {total.Elapsed.TotalSeconds:0.0} s");
+        Say($"browser: notebook server at {server.BaseUrl}, {ChromiumPath} headless at {ViewportWidth} px, ready after {total.Elapsed.TotalSeconds:0.0} s; load average {LoadAverage()}");
     }
 
     public async Task DisposeAsync()
@@ -81,8 +83,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             try { Directory.Delete(profile, recursive: true); }
             catch (IOException) { }
         }
-        foreach (var line in summary) Say(line);
-        Say($"browser: {runs.Count} notebook(s) in one server and one browser, {total.Elapsed.TotalSeconds:0.0} s in all");
+        foreach (var line in summary.Order(StringComparer.Ordinal)) Say(line);
+        Say($"browser: {runs.Count} notebook(s) in one server and one browser, {total.Elapsed.TotalSeconds:0.0} s in all; load average {LoadAverage()}");
     }
 
     /// <summary>Runs <paramref name="name"/> in the browser (once; later calls get the same result or the same failure).</summary>
@@ -104,6 +106,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         page.PageError += (_, e) => { lock (pageErrors) if (pageErrors.Count < 20) pageErrors.Add(e); };
         page.Console += (_, m) => { if (m.Type == "error") lock (pageErrors) if (pageErrors.Count < 20) pageErrors.Add("console: " + m.Text); };
         var stage = "opening the page";
+        var stages = new List<string>();
+        var lap = Stopwatch.StartNew();
+        void Lap(string done) { stages.Add($"{done} {lap.Elapsed.TotalSeconds:0.0} s"); lap.Restart(); }
         try
         {
             var clock = Stopwatch.StartNew();
@@ -118,28 +123,37 @@ public sealed class BrowserFixture : IAsyncLifetime
             await WaitForRunAllAsync(page, name);
             var runAll = clock.Elapsed;
 
+            lap.Restart();
             stage = "checking the players";
             var cells = Parse<List<NotebookRun.Cell>>(await page.EvaluateAsync<string>(Scripts.Cells));
             var players = Parse<List<NotebookRun.Player>>(await page.EvaluateAsync<string>(Scripts.Players, Ms(AudioTimeout)));
+            Lap("players");
             stage = "waiting for the figures to draw";
-            var figures = await WaitForFiguresAsync(page);
+            var figures = await WaitForFiguresAsync(page, FigureTimeout);
+            Lap("figures");
 
             stage = "taking the screenshot";
             var shot = await ScreenshotAsync(page, name, "");
+            Lap("screenshot");
 
             stage = "saving the notebook";
             await SaveAsync(page);
             var path = Path.Combine(server.NotebookDir, name);
             var saved = new FileInfo(path).Length;
-            var savedErrors = ErrorsIn(File.ReadAllText(path));
+            var savedJson = JsonNode.Parse(File.ReadAllText(path))!;
+            var savedErrors = ErrorsIn(savedJson);
+            var savedFigureCells = FigureCellsIn(savedJson);
+            Lap("save");
 
             stage = "the reload case";
             var reload = await ReloadCaseAsync(page, name, figures);
+            Lap("reload case");
 
-            var run = new NotebookRun(name, kernelStart, runAll, cells, players, figures, saved, savedErrors, reload, Snapshot(pageErrors), shot);
+            var run = new NotebookRun(name, kernelStart, runAll, cells, players, figures, saved, savedErrors, savedFigureCells, reload, Snapshot(pageErrors), shot);
             var line = $"browser: {name}: kernel start {kernelStart.TotalSeconds:0.0} s + Run All {runAll.TotalSeconds:0.0} s = {(kernelStart + runAll).TotalSeconds:0.0} s; " +
                        $"saved {saved / 1e6:0.00} MB; {players.Count} players, {figures.Count} figures ({figures.Count(f => f.Drawn)} drawn); " +
-                       $"reopen {(reload.AllDrawnAfter is { } t ? $"{t.TotalSeconds:0.0} s" : "not all drawn")}; screenshot {shot}";
+                       $"reopen {(reload.AllDrawnAfter is { } t ? $"{t.TotalSeconds:0.0} s" : $"not all drawn in {ReloadFigureTimeout.TotalSeconds:0} s")}; " +
+                       $"checks: {string.Join(", ", stages)}; screenshot {shot}";
             summary.Add(line);
             Say(line);
             return run;
@@ -191,11 +205,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Waits (bounded) until every figure holds an svg, then reports each figure either way.</summary>
-    private static async Task<List<NotebookRun.Plot>> WaitForFiguresAsync(IPage page)
+    private static async Task<List<NotebookRun.Plot>> WaitForFiguresAsync(IPage page, TimeSpan timeout)
     {
         try
         {
-            await page.WaitForFunctionAsync(Scripts.AllFiguresDrawn, null, new PageWaitForFunctionOptions { Timeout = Ms(FigureTimeout), PollingInterval = 250 });
+            await page.WaitForFunctionAsync(Scripts.AllFiguresDrawn, null, new PageWaitForFunctionOptions { Timeout = Ms(timeout), PollingInterval = 250 });
         }
         catch (TimeoutException)
         {
@@ -226,7 +240,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         TimeSpan? allDrawn = null;
         try
         {
-            await page.WaitForFunctionAsync(Scripts.AllFiguresDrawn, null, new PageWaitForFunctionOptions { Timeout = Ms(FigureTimeout), PollingInterval = 250 });
+            await page.WaitForFunctionAsync(Scripts.AllFiguresDrawn, null, new PageWaitForFunctionOptions { Timeout = Ms(ReloadFigureTimeout), PollingInterval = 250 });
             allDrawn = clock.Elapsed;
         }
         catch (TimeoutException)
@@ -280,10 +294,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Error outputs in the saved notebook file: "cell 4: NameError: …".</summary>
-    private static List<string> ErrorsIn(string notebookJson)
+    private static List<string> ErrorsIn(JsonNode notebook)
     {
         var list = new List<string>();
-        var cells = JsonNode.Parse(notebookJson)!["cells"]!.AsArray();
+        var cells = notebook["cells"]!.AsArray();
         for (var i = 0; i < cells.Count; i++)
             foreach (var o in cells[i]!["outputs"]?.AsArray() ?? new JsonArray())
                 if (o!["output_type"]?.GetValue<string>() == "error")
@@ -291,11 +305,37 @@ public sealed class BrowserFixture : IAsyncLifetime
         return list;
     }
 
+    /// <summary>Cells of the saved file with a figure output: plotly's mime type, or our toolkit's figure div in HTML.</summary>
+    private static List<int> FigureCellsIn(JsonNode notebook)
+    {
+        var list = new List<int>();
+        var cells = notebook["cells"]!.AsArray();
+        for (var i = 0; i < cells.Count; i++)
+            if ((cells[i]!["outputs"]?.AsArray() ?? new JsonArray()).Any(o => o!["data"] is JsonObject d &&
+                    (d.ContainsKey("application/vnd.plotly.v1+json") || Text(d["text/html"]).Contains("musiclm-plot", StringComparison.Ordinal))))
+                list.Add(i);
+        return list;
+    }
+
+    private static string Text(JsonNode? n) => n switch
+    {
+        null => "",
+        JsonArray a => string.Concat(a.Select(l => l?.GetValue<string>())),
+        _ => n.GetValue<string>(),
+    };
+
     private static T Parse<T>(string json) => JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException("the page returned null");
 
     private static List<string> Snapshot(List<string> list)
     {
         lock (list) return list.ToList();
+    }
+
+    /// <summary>The 1-minute load average: the times above mean little without it on a shared 2-core machine.</summary>
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0] + $" on {Environment.ProcessorCount} cores"; }
+        catch (IOException) { return "unknown"; }
     }
 
     private static float Ms(TimeSpan t) => (float)t.TotalMilliseconds;

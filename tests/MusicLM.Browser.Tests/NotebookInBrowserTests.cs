@@ -38,6 +38,7 @@ public class NotebookInBrowserTests : IClassFixture<BrowserFixture>
     public async Task Every_audio_player_loads_and_has_a_duration(string name)
     {
         var run = await browser.RunAsync(name);
+        RequireCompleteRun(run);
         var bad = run.Players.Where(p => !(p.ReadyState >= 1 && p.Duration > 0 && p.Error == null))
             .Select(p => $"{run.Where(p.Cell)}: player {p.Ordinal} \"{p.Title}\": readyState {p.ReadyState}, duration {(p.Duration < 0 ? "NaN" : p.Duration.ToString("0.000"))}{(p.Error != null ? ", " + p.Error : "")}")
             .ToList();
@@ -49,6 +50,7 @@ public class NotebookInBrowserTests : IClassFixture<BrowserFixture>
     public async Task Every_audio_player_lies_inside_its_output_area(string name)
     {
         var run = await browser.RunAsync(name);
+        RequireCompleteRun(run);
         var bad = run.Players.Where(p => p.Right > p.AreaRight + PixelSlack || p.Right > p.Viewport + PixelSlack || p.Left < p.AreaLeft - PixelSlack)
             .Select(p => $"{run.Where(p.Cell)}: player {p.Ordinal} \"{p.Title}\" spans x = {p.Left:0}–{p.Right:0} px, its output area {p.AreaLeft:0}–{p.AreaRight:0} px (viewport {p.Viewport:0} px)")
             .ToList();
@@ -60,7 +62,10 @@ public class NotebookInBrowserTests : IClassFixture<BrowserFixture>
     public async Task Every_figure_draws_an_svg(string name)
     {
         var run = await browser.RunAsync(name);
+        RequireCompleteRun(run);
         var bad = run.Figures.Where(f => !f.Drawn).Select(f => $"{run.Where(f.Cell)}: figure {f.Id} has no .main-svg").ToList();
+        // A figure output the page does not show at all would otherwise go unnoticed.
+        bad.AddRange(run.SavedFigureCells.Where(c => !run.Figures.Any(f => f.Cell == c)).Select(c => $"{run.Where(c)}: has a figure output in the saved file but no figure on the page"));
         Assert.True(bad.Count == 0, $"{name}: {bad.Count} of {run.Figures.Count} figures did not draw:\n  " + string.Join("\n  ", bad) + PageErrors(run) + $"\nscreenshot: {run.Screenshot}");
     }
 
@@ -69,6 +74,7 @@ public class NotebookInBrowserTests : IClassFixture<BrowserFixture>
     public async Task Saved_notebook_after_Run_All_is_under_the_size_limit(string name)
     {
         var run = await browser.RunAsync(name);
+        RequireCompleteRun(run);
         Assert.True(run.SavedBytes < MaxSavedNotebookBytes,
             $"{name}: saved after Run All it is {run.SavedBytes / 1e6:0.00} MB, over the {MaxSavedNotebookBytes / 1e6:0} MB limit");
     }
@@ -78,6 +84,7 @@ public class NotebookInBrowserTests : IClassFixture<BrowserFixture>
     public async Task Every_figure_draws_again_after_the_first_figure_is_cleared_and_the_page_reloaded(string name)
     {
         var run = await browser.RunAsync(name);
+        RequireCompleteRun(run);
         var r = run.AfterReload;
         var problems = new List<string>();
         if (!r.Trusted) problems.Add("the reloaded notebook is not trusted, so its output scripts did not run");
@@ -86,6 +93,19 @@ public class NotebookInBrowserTests : IClassFixture<BrowserFixture>
         Assert.True(problems.Count == 0,
             $"{name}: after clearing the output of {(r.ClearedCell is { } c ? run.Where(c) : "no cell")}, saving and reloading, {r.Figures.Count(f => !f.Drawn)} of {r.Figures.Count} figures did not draw:\n  " +
             string.Join("\n  ", problems) + $"\nscreenshot: {r.Screenshot}");
+    }
+
+    /// <summary>
+    /// The other checks judge what Run All showed; after a failed Run All they would pass on a half-empty page, so
+    /// they fail instead, naming the first cell that went wrong.
+    /// </summary>
+    private static void RequireCompleteRun(NotebookRun run)
+    {
+        var first = run.Cells.FirstOrDefault(c => c.Type == "code" && (c.Errors.Length > 0 || (c.HasSource && !int.TryParse(c.ExecutionCount, out _))));
+        if (first != null)
+            Assert.Fail($"{run.Name}: cannot be judged, Run All did not complete: {run.Where(first.Index)} " +
+                        (first.Errors.Length > 0 ? $"has the error output {first.Errors[0]}" : $"did not run (prompt [{first.ExecutionCount ?? " "}])") +
+                        $"\nscreenshot: {run.Screenshot}");
     }
 
     private static string PageErrors(NotebookRun run) =>

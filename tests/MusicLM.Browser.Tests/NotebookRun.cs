@@ -14,6 +14,7 @@ public sealed record NotebookRun(
     IReadOnlyList<NotebookRun.Plot> Figures,
     long SavedBytes,
     IReadOnlyList<string> SavedErrors,
+    IReadOnlyList<int> SavedFigureCells,
     NotebookRun.Reload AfterReload,
     IReadOnlyList<string> PageErrors,
     string Screenshot)

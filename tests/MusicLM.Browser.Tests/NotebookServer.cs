@@ -60,15 +60,22 @@ public sealed class NotebookServer : IDisposable
         var root = Directory.CreateTempSubdirectory("musiclm-browser-").FullName;
         try
         {
-            var prefix = Path.Combine(root, "prefix");
+            var state = Directory.CreateDirectory(Path.Combine(root, "state")).FullName;
+            var prefix = Path.Combine(state, "prefix");
             Run("bash", Path.Combine(Notebooks.RepoRoot, "environment", "install-kernel.sh"), "--prefix", prefix);
 
-            var notebookDir = Path.Combine(root, "notebooks");
-            Directory.CreateDirectory(notebookDir);
-            foreach (var f in Directory.GetFiles(Notebooks.Dir, "*.ipynb"))
-                File.Copy(f, Path.Combine(notebookDir, Path.GetFileName(f)));
-            // Notebooks may read files beside them (their README, data they ship).
-            foreach (var f in Directory.GetFiles(Notebooks.Dir).Where(f => !f.EndsWith(".ipynb", StringComparison.Ordinal)))
+            // The copy sits where notebooks/ sits in the repository, beside links to the rest of it, so the
+            // notebooks' relative paths (`#r "../lib/..."`) resolve to this checkout's builds.
+            var repo = Directory.CreateDirectory(Path.Combine(root, "repo")).FullName;
+            var notebookDir = Directory.CreateDirectory(Path.Combine(repo, "notebooks")).FullName;
+            foreach (var entry in Directory.EnumerateFileSystemEntries(Notebooks.RepoRoot))
+            {
+                var n = Path.GetFileName(entry);
+                if (n is "notebooks" or ".git") continue;
+                File.CreateSymbolicLink(Path.Combine(repo, n), entry);
+            }
+            // The notebooks and any file beside them (a notebook may read one).
+            foreach (var f in Directory.GetFiles(Notebooks.Dir))
                 File.Copy(f, Path.Combine(notebookDir, Path.GetFileName(f)));
 
             var port = FreeLoopbackPort();
@@ -78,17 +85,17 @@ public sealed class NotebookServer : IDisposable
             {
                 "-m", "notebook", "--no-browser", "--allow-root", "--ip=127.0.0.1", $"--port={port}", "--port-retries=0",
                 $"--NotebookApp.token={token}", $"--notebook-dir={notebookDir}",
-                // No nbextensions, terminals or update checks: only what a student's page needs.
+                // A student's page needs no terminal.
                 "--NotebookApp.terminals_enabled=False",
             })
                 psi.ArgumentList.Add(a);
             psi.Environment["JUPYTER_PATH"] = Path.Combine(prefix, "share", "jupyter");
-            psi.Environment["JUPYTER_DATA_DIR"] = Directory.CreateDirectory(Path.Combine(root, "jupyter-data")).FullName;
-            psi.Environment["JUPYTER_CONFIG_DIR"] = Directory.CreateDirectory(Path.Combine(root, "jupyter-config")).FullName;
-            psi.Environment["JUPYTER_RUNTIME_DIR"] = Directory.CreateDirectory(Path.Combine(root, "jupyter-runtime")).FullName;
-            psi.Environment["IPYTHONDIR"] = Path.Combine(root, "ipython");
+            psi.Environment["JUPYTER_DATA_DIR"] = Directory.CreateDirectory(Path.Combine(state, "jupyter-data")).FullName;
+            psi.Environment["JUPYTER_CONFIG_DIR"] = Directory.CreateDirectory(Path.Combine(state, "jupyter-config")).FullName;
+            psi.Environment["JUPYTER_RUNTIME_DIR"] = Directory.CreateDirectory(Path.Combine(state, "jupyter-runtime")).FullName;
+            psi.Environment["IPYTHONDIR"] = Path.Combine(state, "ipython");
             psi.Environment["MUSICLM_QUICK"] = "1";
-            psi.Environment["MUSICLM_DATA"] = Directory.CreateDirectory(Path.Combine(root, "data")).FullName;
+            psi.Environment["MUSICLM_DATA"] = Directory.CreateDirectory(Path.Combine(state, "data")).FullName;
             psi.Environment.Remove("JUPYTER_TOKEN");
             var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the notebook server");
             var server = new NotebookServer(root, notebookDir, port, token, process);
@@ -203,7 +210,15 @@ public sealed class NotebookServer : IDisposable
 
     private static void TryDelete(string dir)
     {
-        try { Directory.Delete(dir, recursive: true); }
+        try
+        {
+            // The links into the repository go first, one by one, so that nothing below could follow them.
+            var repo = Path.Combine(dir, "repo");
+            if (Directory.Exists(repo))
+                foreach (var link in new DirectoryInfo(repo).EnumerateFileSystemInfos().Where(i => i.LinkTarget != null))
+                    link.Delete();
+            Directory.Delete(dir, recursive: true);
+        }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
