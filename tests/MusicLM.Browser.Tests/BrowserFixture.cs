@@ -51,6 +51,21 @@ public sealed class BrowserFixture : IAsyncLifetime
         total.Start();
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: environment/setup.sh --tests installs Debian's chromium");
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // Whatever started before the failure is ended here, not left running.
+            await DisposeAsync();
+            throw;
+        }
+        Say($"browser: notebook server at {server!.BaseUrl}, {ChromiumPath} headless at {ViewportWidth} px, ready after {total.Elapsed.TotalSeconds:0.0} s; load average {LoadAverage()}");
+    }
+
+    private async Task StartAsync()
+    {
         server = await NotebookServer.StartAsync();
         playwright = await Playwright.CreateAsync();
         profile = Directory.CreateTempSubdirectory("musiclm-chromium-").FullName;
@@ -63,7 +78,6 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = ViewportWidth, Height = ViewportHeight },
             Timeout = (float)PageLoadTimeout.TotalMilliseconds,
         });
-        Say($"browser: notebook server at {server.BaseUrl}, {ChromiumPath} headless at {ViewportWidth} px, ready after {total.Elapsed.TotalSeconds:0.0} s; load average {LoadAverage()}");
     }
 
     public async Task DisposeAsync()
@@ -158,7 +172,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             Say(line);
             return run;
         }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException or InvalidOperationException or JsonException)
+        catch (Exception e)
         {
             var shot = await TryScreenshotAsync(page, name);
             var errors = Snapshot(pageErrors);

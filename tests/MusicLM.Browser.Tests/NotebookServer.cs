@@ -30,6 +30,8 @@ public sealed class NotebookServer : IDisposable
         this.process = process;
         http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
+        // Should the test host end without disposing its fixtures, the server and its kernels still go with it.
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
     }
 
     /// <summary>The temporary folder holding everything this server writes.</summary>
@@ -138,6 +140,7 @@ public sealed class NotebookServer : IDisposable
 
     public void Dispose()
     {
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
         http.Dispose();
         try
         {
@@ -154,6 +157,12 @@ public sealed class NotebookServer : IDisposable
         }
         process.Dispose();
         TryDelete(Root);
+    }
+
+    private void KillOnExit(object? sender, EventArgs e)
+    {
+        try { process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
     }
 
     private void Append(string? line)
