@@ -157,13 +157,14 @@ public sealed class BrowserFixture : IAsyncLifetime
             var savedJson = JsonNode.Parse(File.ReadAllText(path))!;
             var savedErrors = ErrorsIn(savedJson);
             var savedFigureCells = FigureCellsIn(savedJson);
+            var largest = LargestCellsIn(savedJson);
             Lap("save");
 
             stage = "the reload case";
             var reload = await ReloadCaseAsync(page, name, figures);
             Lap("reload case");
 
-            var run = new NotebookRun(name, kernelStart, runAll, cells, players, figures, saved, savedErrors, savedFigureCells, reload, Snapshot(pageErrors), shot);
+            var run = new NotebookRun(name, kernelStart, runAll, cells, players, figures, saved, savedErrors, savedFigureCells, largest, reload, Snapshot(pageErrors), shot);
             var line = $"browser: {name}: kernel start {kernelStart.TotalSeconds:0.0} s + Run All {runAll.TotalSeconds:0.0} s = {(kernelStart + runAll).TotalSeconds:0.0} s; " +
                        $"saved {saved / 1e6:0.00} MB; {players.Count} players, {figures.Count} figures ({figures.Count(f => f.Drawn)} drawn); " +
                        $"reopen {(reload.AllDrawnAfter is { } t ? $"{t.TotalSeconds:0.0} s" : $"not all drawn in {ReloadFigureTimeout.TotalSeconds:0} s")}; " +
@@ -329,6 +330,14 @@ public sealed class BrowserFixture : IAsyncLifetime
                     (d.ContainsKey("application/vnd.plotly.v1+json") || Text(d["text/html"]).Contains("musiclm-plot", StringComparison.Ordinal))))
                 list.Add(i);
         return list;
+    }
+
+    /// <summary>The three cells whose outputs take the most room in the saved file, largest first.</summary>
+    private static List<NotebookRun.CellSize> LargestCellsIn(JsonNode notebook)
+    {
+        var cells = notebook["cells"]!.AsArray();
+        return cells.Select((c, i) => new NotebookRun.CellSize(i, System.Text.Encoding.UTF8.GetByteCount(c!["outputs"]?.ToJsonString() ?? "")))
+            .Where(c => c.Bytes > 0).OrderByDescending(c => c.Bytes).Take(3).ToList();
     }
 
     private static string Text(JsonNode? n) => n switch

@@ -76,7 +76,8 @@ public class NotebookInBrowserTests : IClassFixture<BrowserFixture>
         var run = await browser.RunAsync(name);
         RequireCompleteRun(run);
         Assert.True(run.SavedBytes < MaxSavedNotebookBytes,
-            $"{name}: saved after Run All it is {run.SavedBytes / 1e6:0.00} MB, over the {MaxSavedNotebookBytes / 1e6:0} MB limit");
+            $"{name}: saved after Run All it is {run.SavedBytes / 1e6:0.00} MB, over the {MaxSavedNotebookBytes / 1e6:0} MB limit; largest outputs: " +
+            string.Join(", ", run.LargestCells.Select(c => $"{run.Where(c.Cell)} {c.Bytes / 1e6:0.00} MB")));
     }
 
     [Theory]

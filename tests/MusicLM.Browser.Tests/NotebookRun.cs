@@ -15,12 +15,16 @@ public sealed record NotebookRun(
     long SavedBytes,
     IReadOnlyList<string> SavedErrors,
     IReadOnlyList<int> SavedFigureCells,
+    IReadOnlyList<NotebookRun.CellSize> LargestCells,
     NotebookRun.Reload AfterReload,
     IReadOnlyList<string> PageErrors,
     string Screenshot)
 {
     /// <summary>One cell: its first source line (to find it), its prompt number after the run, and its error outputs.</summary>
     public sealed record Cell(int Index, string Type, string FirstLine, bool HasSource, string? ExecutionCount, string[] Errors, int ErrorElements);
+
+    /// <summary>How many bytes a cell's outputs take in the saved file.</summary>
+    public sealed record CellSize(int Cell, long Bytes);
 
     /// <summary>One &lt;audio&gt; element: its metadata and where it lies against its output area and the viewport.</summary>
     public sealed record Player(int Cell, int Ordinal, string Title, int ReadyState, double Duration, string? Error,
