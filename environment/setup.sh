@@ -5,7 +5,8 @@
 # incrementally.
 #
 #   environment/setup.sh            packages for the course + build
-#   environment/setup.sh --tests    also the packages the test suite uses (Debian's PyTorch as a reference)
+#   environment/setup.sh --tests    also the packages the test suite uses (Debian's PyTorch as a reference,
+#                                   Chromium for the browser test)
 #
 # Environment: LIBTORCH=/path/to/libtorch (e.g. a CUDA build inside a PyTorch 2.x install) builds
 # the bridge against that libtorch instead of Debian's; CONFIGURATION=Debug|Release (default Release).
@@ -16,7 +17,7 @@ with_tests=0
 for arg in "$@"; do
   case "$arg" in
     --tests) with_tests=1 ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -37,6 +38,9 @@ if [ "$with_tests" = 1 ]; then
   packages+=(python3-pil)     # decodes the display toolkit's PNGs independently
   packages+=(python3-jupyter-kernel-test)   # the kernel conformance suite
   packages+=(sox python3-soundfile python3-numpy)   # independent references for resampling and WAV reading
+  # The browser test (tests/MusicLM.Browser.Tests): Playwright drives Debian's Chromium, never a downloaded
+  # browser; a font so that screenshots show text.
+  packages+=(chromium fonts-dejavu-core)
 fi
 
 missing=()

@@ -1,0 +1,29 @@
+namespace MusicLM.Browser.Tests;
+
+/// <summary>Finds the repository and its notebooks from the test's output folder.</summary>
+internal static class Notebooks
+{
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "MusicLMNotebooks.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static string Dir => Path.Combine(RepoRoot, "notebooks");
+
+    /// <summary>Where screenshots go: artifacts/browser/ at the repository root (git-ignored).</summary>
+    public static string ArtifactDir => Directory.CreateDirectory(Path.Combine(RepoRoot, "artifacts", "browser")).FullName;
+
+    /// <summary>File names of every notebook in notebooks/, in course order: a new notebook is covered with no extra work.</summary>
+    public static TheoryData<string> All()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.GetFiles(Dir, "*.ipynb").OrderBy(f => f, StringComparer.Ordinal))
+            data.Add(Path.GetFileName(f));
+        return data;
+    }
+}
