@@ -36,34 +36,60 @@ internal sealed class KernelCompletion
         _disabled = string.Equals(Environment.GetEnvironmentVariable("MUSICLM_KERNEL_COMPLETION"), "basic", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Starts composing the workspace and mirroring the cells in the background; returns at once. Idempotent.</summary>
+    /// <summary>
+    /// Starts composing the workspace and mirroring the cells on a thread of its own at the lowest
+    /// CPU priority (it takes seconds; a cell running meanwhile must not wait for it); returns at
+    /// once. Idempotent.
+    /// </summary>
     public void WarmUp()
     {
-        if (_disabled || _roslyn is not null) return;
-        _ = Roslyn().ContinueWith(async t =>
+        if (_disabled) return;
+        lock (_startLock)
         {
-            if (!t.IsCompletedSuccessfully) return;
-            var watch = Stopwatch.StartNew();
-            var last = await LastSubmissionAsync().ConfigureAwait(false);
-            if (last is null) return;
-            await _gate.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                using var cts = new CancellationTokenSource(BackgroundLimit);
-                await t.Result.WarmUpAsync(last, cts.Token).ConfigureAwait(false);
-                KernelLog.Write($"completion: Roslyn warmed up in {watch.ElapsedMilliseconds} ms");
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                Failed(e, "warm-up");
-            }
-            finally
-            {
-                // Even after a failed warm-up requests try Roslyn: each one falls back on its own.
-                _warm = true;
-                _gate.Release();
-            }
-        }, TaskScheduler.Default).Unwrap();
+            if (_roslyn is not null) return;
+            var ready = new TaskCompletionSource<RoslynCompletion>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _roslyn = ready.Task;
+            new Thread(() => WarmUpThread(ready)) { Name = "completion-warm-up", IsBackground = true }.Start();
+        }
+    }
+
+    private void WarmUpThread(TaskCompletionSource<RoslynCompletion> ready)
+    {
+        ThreadNice.LowerCurrentThread();
+        var watch = Stopwatch.StartNew();
+        RoslynCompletion service;
+        try
+        {
+            service = new RoslynCompletion(_engine.WorkingDirectory);
+            KernelLog.Write($"completion: Roslyn workspace composed in {watch.ElapsedMilliseconds} ms");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Failed(e, "start");
+            ready.SetException(e);
+            return;
+        }
+        ready.SetResult(service);
+        var last = LastSubmission();
+        if (last is null) return;
+        _gate.Wait();
+        try
+        {
+            using var cts = new CancellationTokenSource(BackgroundLimit);
+            // Synchronously, so that what Roslyn does not hand to the thread pool runs at this thread's priority.
+            service.WarmUpAsync(last, cts.Token).GetAwaiter().GetResult();
+            KernelLog.Write($"completion: Roslyn ready {watch.ElapsedMilliseconds} ms after the warm-up began");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Failed(e, "warm-up");
+        }
+        finally
+        {
+            // Even after a failed warm-up requests try Roslyn: each one falls back on its own.
+            _warm = true;
+            _gate.Release();
+        }
     }
 
     /// <summary>The complete_reply content for a complete_request's content (cursor_pos in code points, as the protocol says).</summary>
@@ -134,24 +160,8 @@ internal sealed class KernelCompletion
 
     private Task<RoslynCompletion> Roslyn()
     {
-        lock (_startLock)
-        {
-            return _roslyn ??= Task.Run(() =>
-            {
-                var watch = Stopwatch.StartNew();
-                try
-                {
-                    var service = new RoslynCompletion(_engine.WorkingDirectory);
-                    KernelLog.Write($"completion: Roslyn workspace composed in {watch.ElapsedMilliseconds} ms");
-                    return service;
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    Failed(e, "start");
-                    throw;
-                }
-            });
-        }
+        WarmUp();
+        lock (_startLock) return _roslyn ?? Task.FromException<RoslynCompletion>(new InvalidOperationException("Roslyn completion is off"));
     }
 
     /// <summary>Logs a failure of the Roslyn path; one that means its assemblies cannot load turns it off for good.</summary>
@@ -168,12 +178,12 @@ internal sealed class KernelCompletion
     }
 
     /// <summary>The engine's last submission, once its start-up compilation is done (a warm-up may start before).</summary>
-    private async Task<Microsoft.CodeAnalysis.Scripting.Script?> LastSubmissionAsync()
+    private Microsoft.CodeAnalysis.Scripting.Script? LastSubmission()
     {
         for (int i = 0; i < 600; i++)
         {
             if (_engine.LastSubmission is { } last) return last;
-            await Task.Delay(100).ConfigureAwait(false);
+            Thread.Sleep(100);
         }
         return null;
     }
