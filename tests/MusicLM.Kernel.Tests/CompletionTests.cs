@@ -152,6 +152,24 @@ public sealed class CompletionTests(KernelFixture fixture)
     }
 
     [Fact]
+    public void Typing_on_in_a_word_filters_again_and_a_new_cell_refreshes_the_list()
+    {
+        _k.Eval("var typingList = new List<string>();");
+        Assert.Contains("OrderByDescending", Roslyn("typingList.Or").Matches);
+        var c = Roslyn("typingList.OrderByD");
+        Assert.Equal(["OrderByDescending"], c.Matches);
+        Assert.Equal(("typingList.".Length, "typingList.OrderByD".Length), (c.Start, c.End));
+        c = Roslyn("typingList.O");
+        Assert.Contains("OfType", c.Matches);
+        Assert.Contains("OrderBy", c.Matches);
+
+        // The same context after a cell that defines a name: the name is there.
+        Assert.DoesNotContain("typingLater", Roslyn("typingL").Matches);
+        _k.Eval("var typingLater = 2;");
+        Assert.Contains("typingLater", Roslyn("typingL").Matches);
+    }
+
+    [Fact]
     public void Cursor_positions_count_code_points_not_utf16_units()
     {
         // An emoji is one code point and two UTF-16 units: "Len" starts at code point 5 (UTF-16 unit 7).

@@ -75,9 +75,9 @@ internal sealed class KernelCompletion
         _gate.Wait();
         try
         {
-            using var cts = new CancellationTokenSource(BackgroundLimit);
+            // No time limit: at nice 19 on a busy machine it may take long, and nothing waits for it.
             // Synchronously, so that what Roslyn does not hand to the thread pool runs at this thread's priority.
-            service.WarmUpAsync(last, cts.Token).GetAwaiter().GetResult();
+            service.WarmUpAsync(last, CancellationToken.None).GetAwaiter().GetResult();
             KernelLog.Write($"completion: Roslyn ready {watch.ElapsedMilliseconds} ms after the warm-up began");
         }
         catch (Exception e) when (e is not OutOfMemoryException)

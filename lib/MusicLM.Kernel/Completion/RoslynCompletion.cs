@@ -29,6 +29,7 @@ internal sealed class RoslynCompletion
     private readonly string _cellPath;
     private Solution _solution;
     private Script? _head;
+    private CachedList? _list;
 
     /// <summary>Composes the IDE services (MEF over the Features and Workspaces assemblies): seconds, once.</summary>
     public RoslynCompletion(string workingDirectory)
@@ -47,17 +48,33 @@ internal sealed class RoslynCompletion
     public async Task<CompletionAnswer> CompleteAsync(Script last, string code, int position, CancellationToken token)
     {
         position = Math.Clamp(position, 0, code.Length);
+        var (wordStart, wordEnd) = Word(code, position);
+        var before = code[..wordStart];
+        var after = code[wordEnd..];
+        if (_list is { } cached && ReferenceEquals(cached.Head, last) && cached.Start == wordStart &&
+            cached.Before == before && cached.After == after)
+            return Answer(cached.Items, code, wordStart, position, wordEnd);
+
         var document = Document(last, code);
         var service = CompletionService.GetService(document)
             ?? throw new InvalidOperationException("the workspace has no C# completion service");
         var list = await service.GetCompletionsAsync(document, position, cancellationToken: token).ConfigureAwait(false);
-
         var span = list.Span;
         if (list.ItemsList.Count == 0 || span.Start > position || span.End < position)
+        {
+            _list = null;
             return new CompletionAnswer([], position, position, "roslyn");
-        var typed = code[span.Start..position];
-        var items = list.ItemsList.Where(Insertable);
-        var ranked = MatchRanking.Rank(items, i => i.FilterText, i => i.SortText, typed);
+        }
+        // Typing on in the same word keeps the context, so the list is filtered again, as an IDE does.
+        _list = span.Start == wordStart && span.End == wordEnd ? new CachedList(last, wordStart, before, after, list.ItemsList) : null;
+        return Answer(list.ItemsList, code, span.Start, position, span.End);
+    }
+
+    /// <summary>The items that fit the text typed between <paramref name="start"/> and the cursor, best first, as replacements of [start, end).</summary>
+    private static CompletionAnswer Answer(IReadOnlyList<CompletionItem> items, string code, int start, int position, int end)
+    {
+        var typed = code[start..position];
+        var ranked = MatchRanking.Rank(items.Where(Insertable), i => i.FilterText, i => i.SortText, typed);
         var matches = new List<CompletionMatch>(ranked.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in ranked)
@@ -65,8 +82,22 @@ internal sealed class RoslynCompletion
             var text = InsertionText(item);
             if (seen.Add(text)) matches.Add(new CompletionMatch(text, Kind(item)));
         }
-        return new CompletionAnswer(matches, span.Start, span.End, "roslyn");
+        return new CompletionAnswer(matches, start, end, "roslyn");
     }
+
+    /// <summary>The identifier characters around the cursor (an empty span right after a dot or a space).</summary>
+    private static (int Start, int End) Word(string code, int position)
+    {
+        int start = position, end = position;
+        while (start > 0 && IsWordChar(code[start - 1])) start--;
+        while (end < code.Length && IsWordChar(code[end])) end++;
+        return (start, end);
+    }
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+
+    /// <summary>The last list Roslyn computed: for the word at <see cref="Start"/> between <see cref="Before"/> and <see cref="After"/>, after submission <see cref="Head"/>.</summary>
+    private sealed record CachedList(Script Head, int Start, string Before, string After, IReadOnlyList<CompletionItem> Items);
 
     /// <summary>The cell document, in a project continuing <paramref name="last"/>; submissions not yet mirrored are added first.</summary>
     private Document Document(Script last, string code)

@@ -28,6 +28,7 @@ CSHARP = {
     "first": "later.CompareT",
     "samples": ['"abc".Sub', "items.Wh", "Twi", "new Widget().Si", "var sb = new StringBui", "whi",
                 "Console.WriteL", "items.Select(x => x.CompareT", "Math.Sq", "System.Collections.Gen"],
+    "typing": [("var sb = new ", "StringBuilder"), ("items.", "OrderByDescending"), ("Console.", "WriteLine")],
 }
 PYTHON = {
     "setup": "items = [3, 1, 2]\ndef twice(x): return 2 * x\nclass Widget:\n    size = 0",
@@ -35,6 +36,7 @@ PYTHON = {
     "first": "later.bit_len",
     "samples": ['"abc".spl', "items.app", "twi", "Widget().si", "import collecti", "whi",
                 "print(items.cou", "[x.bit_len", "abs(ite", "str.startsw"],
+    "typing": [("import ", "collections"), ("items.", "append"), ("print(", "isinstance")],
 }
 
 
@@ -74,7 +76,13 @@ def measure(name, spec, rounds, wait_for_roslyn):
                 t, reply = complete(kc, code)
                 later.append(t)
                 assert reply["status"] == "ok", reply
-        return {"kernel": name, "first_cell_ms": first_cell, "second_cell_ms": second_cell, "roslyn_ready_ms": ready,
+        typing = []
+        for _ in range(rounds):
+            for before, word in spec["typing"]:
+                complete(kc, before + word[0])
+                for n in range(2, len(word) + 1):
+                    typing.append(complete(kc, before + word[:n])[0])
+        return {"kernel": name, "typing_median_ms": statistics.median(typing), "typing_n": len(typing), "first_cell_ms": first_cell, "second_cell_ms": second_cell, "roslyn_ready_ms": ready,
                 "first_completion_ms": first, "first_completer": reply["metadata"].get("completer"),
                 "later_median_ms": statistics.median(later),
                 "later_p90_ms": statistics.quantiles(later, n=10)[-1], "n": len(later)}
@@ -104,7 +112,8 @@ def main():
         ready = "" if r["roslyn_ready_ms"] is None else f"  Roslyn ready {r['roslyn_ready_ms']:7.0f} ms after the first cell"
         print(f"{r['kernel']:15} first cell {r['first_cell_ms']:6.0f} ms, second {r['second_cell_ms']:6.0f} ms{ready}")
         print(f"{'':15} completion: first after a new cell {r['first_completion_ms']:6.1f} ms ({r['first_completer']}), "
-              f"later median {r['later_median_ms']:6.1f} ms, p90 {r['later_p90_ms']:6.1f} ms (n={r['n']})")
+              f"later median {r['later_median_ms']:6.1f} ms, p90 {r['later_p90_ms']:6.1f} ms (n={r['n']}), "
+              f"typing on in a word median {r['typing_median_ms']:6.1f} ms (n={r['typing_n']})")
     base = {r["kernel"]: r for r in results}
     print(f"later median, Roslyn / basic: {base['musiclm-roslyn']['later_median_ms'] / base['musiclm-basic']['later_median_ms']:.2f}; "
           f"Roslyn / ipykernel: {base['musiclm-roslyn']['later_median_ms'] / base['python3']['later_median_ms']:.2f}")
