@@ -57,6 +57,15 @@ def run(kc, code):
     return ms(t0)
 
 
+def rss_mb(km):
+    """The kernel process's resident memory at the end of its run (Linux), or None."""
+    try:
+        with open(f"/proc/{km.provisioner.process.pid}/status") as f:
+            return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmRSS:"))
+    except (AttributeError, OSError, StopIteration):
+        return None
+
+
 def measure(name, spec, rounds, wait_for_roslyn):
     km, kc = start_new_kernel(kernel_name=name)
     try:
@@ -82,7 +91,7 @@ def measure(name, spec, rounds, wait_for_roslyn):
                 complete(kc, before + word[0])
                 for n in range(2, len(word) + 1):
                     typing.append(complete(kc, before + word[:n])[0])
-        return {"kernel": name, "typing_median_ms": statistics.median(typing), "typing_n": len(typing), "first_cell_ms": first_cell, "second_cell_ms": second_cell, "roslyn_ready_ms": ready,
+        return {"kernel": name, "rss_mb": rss_mb(km), "typing_median_ms": statistics.median(typing), "typing_n": len(typing), "first_cell_ms": first_cell, "second_cell_ms": second_cell, "roslyn_ready_ms": ready,
                 "first_completion_ms": first, "first_completer": reply["metadata"].get("completer"),
                 "later_median_ms": statistics.median(later),
                 "later_p90_ms": statistics.quantiles(later, n=10)[-1], "n": len(later)}
@@ -113,7 +122,7 @@ def main():
         print(f"{r['kernel']:15} first cell {r['first_cell_ms']:6.0f} ms, second {r['second_cell_ms']:6.0f} ms{ready}")
         print(f"{'':15} completion: first after a new cell {r['first_completion_ms']:6.1f} ms ({r['first_completer']}), "
               f"later median {r['later_median_ms']:6.1f} ms, p90 {r['later_p90_ms']:6.1f} ms (n={r['n']}), "
-              f"typing on in a word median {r['typing_median_ms']:6.1f} ms (n={r['typing_n']})")
+              f"typing on in a word median {r['typing_median_ms']:6.1f} ms (n={r['typing_n']}); resident memory {r['rss_mb']} MB")
     base = {r["kernel"]: r for r in results}
     print(f"later median, Roslyn / basic: {base['musiclm-roslyn']['later_median_ms'] / base['musiclm-basic']['later_median_ms']:.2f}; "
           f"Roslyn / ipykernel: {base['musiclm-roslyn']['later_median_ms'] / base['python3']['later_median_ms']:.2f}")
