@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using MusicLM.Kernel.Completion;
 using MusicLM.Kernel.Execution;
 using MusicLM.Kernel.Protocol;
 using MusicLM.Kernel.Zmq;
@@ -23,6 +24,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
     private readonly ZmqContext _context = new();
     private readonly ZmqSocket _shell, _control, _iopub, _stdin, _heartbeat;
     private readonly ScriptEngine _engine;
+    private readonly KernelCompletion _completion;
     private readonly StreamingWriter _stdout, _stderr;
     private readonly ManualResetEventSlim _stopped = new();
     private volatile bool _stopping;
@@ -44,6 +46,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         var probing = new AssemblyProbing();
         probing.Install();
         _engine = new ScriptEngine(workingDirectory, new KernelGlobals(this), probing);
+        _completion = new KernelCompletion(_engine);
     }
 
     /// <summary>Wires up the display contract, console capture and SIGINT, then serves until shutdown.</summary>
@@ -193,8 +196,11 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
             switch (type)
             {
                 case "kernel_info_request": Reply(socket, request, "kernel_info_reply", KernelInfo()); break;
-                case "execute_request": Execute(socket, request); break;
-                case "complete_request": Reply(socket, request, "complete_reply", Complete(request.Content)); break;
+                case "execute_request":
+                    Execute(socket, request);
+                    _completion.WarmUp(); // after the first cell, so that cell never waits for it
+                    break;
+                case "complete_request": Reply(socket, request, "complete_reply", _completion.Reply(request.Content)); break;
                 case "inspect_request": Reply(socket, request, "inspect_reply", Inspect(request.Content)); break;
                 case "is_complete_request": Reply(socket, request, "is_complete_reply", IsComplete(request.Content)); break;
                 case "history_request": Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() }); break;
@@ -341,21 +347,6 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         ["evalue"] = evalue,
         ["traceback"] = new JsonArray([.. traceback.Select(t => (JsonNode?)JsonValue.Create(t))]),
     };
-
-    private JsonObject Complete(JsonObject content)
-    {
-        var code = content["code"]?.GetValue<string>() ?? "";
-        var cursor = content["cursor_pos"]?.GetValue<int>() ?? code.Length;
-        var (matches, start, end) = _engine.Complete(code, cursor);
-        return new JsonObject
-        {
-            ["status"] = "ok",
-            ["matches"] = new JsonArray([.. matches.Select(m => (JsonNode?)JsonValue.Create(m))]),
-            ["cursor_start"] = start,
-            ["cursor_end"] = end,
-            ["metadata"] = new JsonObject(),
-        };
-    }
 
     private JsonObject Inspect(JsonObject content)
     {

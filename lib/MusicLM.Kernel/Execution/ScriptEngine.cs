@@ -62,6 +62,12 @@ internal sealed partial class ScriptEngine
 
     private ScriptState<object> State => _state ??= _initial.GetAwaiter().GetResult();
 
+    /// <summary>
+    /// The last submission that ran (what the next cell continues), without waiting for the start-up
+    /// compilation: null until it is done. Completion chains its workspace on this.
+    /// </summary>
+    internal Script? LastSubmission => (_state ?? (_initial.IsCompletedSuccessfully ? _initial.Result : null))?.Script;
+
     /// <summary>The file name a cell's code carries (stack frames show it as "Cell In[n]").</summary>
     private ScriptOptions CellOptions(int executionCount) =>
         _options.WithFilePath(Path.Combine(WorkingDirectory, $"cell-{executionCount}.csx"));
