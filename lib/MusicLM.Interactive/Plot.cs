@@ -54,8 +54,8 @@ public static class Plot
     /// <summary>Heatmaps keep at most this many columns (about one per pixel of a notebook's output area).</summary>
     public const int MaxHeatmapColumns = 800;
 
-    /// <summary>Heatmaps keep at most this many rows.</summary>
-    public const int MaxHeatmapRows = 320;
+    /// <summary>Heatmaps keep at most this many rows (a 320 px spectrogram has about 220 px of plot height).</summary>
+    public const int MaxHeatmapRows = 200;
 
     private static readonly string[] pitchClasses = { "C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B" };
 
