@@ -34,10 +34,15 @@ internal static class ForeignDisplay
     internal static void Register()
     {
         var previous = AppContext.GetData(FormatKey) as Func<object, IReadOnlyDictionary<string, object>?>;
+        if (previous == registered && registered != null) return;
+        // Another library's formatter stays behind ours for the values we do not know.
         Func<object, IReadOnlyDictionary<string, object>?> format = value =>
             TryBundle(value, out var bundle) ? bundle.Data : previous?.Invoke(value);
+        registered = format;
         AppContext.SetData(FormatKey, format);
     }
+
+    private static Func<object, IReadOnlyDictionary<string, object>?>? registered;
 
     public static bool TryBundle(object value, out MimeBundle bundle)
     {
