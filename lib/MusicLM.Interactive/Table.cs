@@ -13,7 +13,8 @@ namespace MusicLM.Interactive;
 /// <code>Table.Of(manifest.Take(50))</code>
 /// Headers read as words: a property's <see cref="System.ComponentModel.DisplayNameAttribute"/> (or
 /// <c>[Display(Name = …)]</c>) when it has one, else its name made readable by <see cref="Humanize"/>
-/// (<c>SiSnrDb</c> → "SI-SNR (dB)"). Number columns align right, text columns left, and short values never
+/// (<c>SiSnrDb</c> → "SI-SNR (dB)"); a <see cref="System.ComponentModel.DescriptionAttribute"/> becomes the
+/// header's tooltip. Number columns align right, text columns left, and short values never
 /// wrap.
 /// </summary>
 public sealed class Table : IDisplayable
@@ -21,8 +22,11 @@ public sealed class Table : IDisplayable
     /// <summary>Cells shorter than this never wrap; longer text (captions) may.</summary>
     public const int NoWrapLength = 20;
 
-    private Table(IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, int maxRows, int? totalRows = null)
+    private readonly IReadOnlyList<string?>? descriptions;
+
+    private Table(IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, int maxRows, int? totalRows = null, IReadOnlyList<string?>? descriptions = null)
     {
+        this.descriptions = descriptions;
         if (maxRows < 1) throw new ArgumentException($"maxRows must be ≥ 1, got {maxRows}", nameof(maxRows));
         Columns = columns;
         Rows = rows;
@@ -52,7 +56,9 @@ public sealed class Table : IDisplayable
             .OrderBy(p => p.MetadataToken)
             .ToArray();
         var rows = items.Select(i => props.Select(p => i == null || !p.DeclaringType!.IsInstanceOfType(i) ? null : p.GetValue(i)).ToArray()).ToList();
-        return new Table(props.Select(Header).ToArray(), rows, maxRows);
+        // [Description] becomes the header's tooltip: the longer explanation, where the header stays short.
+        var notes = props.Select(p => p.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>()?.Description).ToArray();
+        return new Table(props.Select(Header).ToArray(), rows, maxRows, null, notes.Any(n => !string.IsNullOrEmpty(n)) ? notes : null);
     }
 
     private static string Header(PropertyInfo p)
@@ -181,7 +187,10 @@ public sealed class Table : IDisplayable
         var numeric = NumericColumns();
         var sb = new StringBuilder("<table class=\"mlt\" style=\"table-layout:auto;border-collapse:collapse\"><thead><tr>");
         for (var i = 0; i < Columns.Count; i++)
-            sb.Append(numeric[i] ? "<th style=\"text-align:right\">" : "<th style=\"text-align:left\">").Append(WebUtility.HtmlEncode(Columns[i])).Append("</th>");
+        {
+            var note = descriptions != null && i < descriptions.Count && !string.IsNullOrEmpty(descriptions[i]) ? $" title=\"{WebUtility.HtmlEncode(descriptions[i])}\"" : "";
+            sb.Append(numeric[i] ? $"<th style=\"text-align:right\"{note}>" : $"<th style=\"text-align:left\"{note}>").Append(WebUtility.HtmlEncode(Columns[i])).Append("</th>");
+        }
         sb.Append("</tr></thead><tbody>");
         foreach (var row in Rows.Take(MaxRows))
         {

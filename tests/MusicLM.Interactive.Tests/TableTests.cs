@@ -19,7 +19,7 @@ public class TableTests
 
     private sealed record Score(
         [property: System.ComponentModel.DisplayName("coder (bits)")] string Coder,
-        double SiSnrDb,
+        [property: System.ComponentModel.Description("scale-invariant signal-to-noise ratio")] double SiSnrDb,
         string Key,
         string Caption);
 
@@ -30,7 +30,7 @@ public class TableTests
         var t = Table.Of(new[] { new Score("RVQ", -1.5, "F# minor", caption), new Score("μ-law", 3, "C major", caption) });
         Assert.Equal(new[] { "coder (bits)", "SI-SNR (dB)", "Key", "Caption" }, t.Columns);   // DisplayName wins; the rest humanised
         var html = t.ToHtml();
-        Assert.Contains("<th style=\"text-align:left\">coder (bits)</th><th style=\"text-align:right\">SI-SNR (dB)</th>", html);
+        Assert.Contains("<th style=\"text-align:left\">coder (bits)</th><th style=\"text-align:right\" title=\"scale-invariant signal-to-noise ratio\">SI-SNR (dB)</th>", html);
         Assert.Contains("<td style=\"text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap\">-1.5</td>", html);
         Assert.Contains("<td style=\"text-align:left;white-space:nowrap\">F# minor</td>", html);
         Assert.Contains($"<td style=\"text-align:left\">{caption}</td>", html);                // long text may wrap
