@@ -103,7 +103,9 @@ internal static class PlotlyJs
         "s.onload=function(){if(w.Plotly)ok(w.Plotly);else{w.musiclmPlotly=null;no(new Error(\"no window.Plotly after \"+s.src));}};" +
         "s.onerror=function(){w.musiclmPlotly=null;no(new Error(\"could not load \"+s.src));};" +
         "document.head.appendChild(s);});}" +
-        "w.musiclmPlotly.then(draw,fail);";
+        // Every figure waiting for the library draws in its own task, so ten figures do not freeze the page
+        // as one long task when the shared promise resolves.
+        "w.musiclmPlotly.then(function(P){setTimeout(function(){draw(P);},0);},fail);";
 
     /// <summary>
     /// JavaScript that draws <paramref name="figure"/> into the element with id <paramref name="divId"/>,
