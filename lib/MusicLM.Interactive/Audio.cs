@@ -65,7 +65,7 @@ public sealed class Audio : IDisplayable
 
     /// <summary>The player alone, without the caption.</summary>
     internal string PlayerHtml() =>
-        $"<audio controls preload=\"metadata\" src=\"{ToDataUri()}\" title=\"{WebUtility.HtmlEncode(ToString())}\"></audio>";
+        $"<audio controls preload=\"metadata\" style=\"max-width:100%\" src=\"{ToDataUri()}\" title=\"{WebUtility.HtmlEncode(ToString())}\"></audio>";
 
     /// <summary>Caption (if any) and player.</summary>
     public string ToHtml()

@@ -32,12 +32,21 @@ public sealed class AudioGrid : IDisplayable
 
     public int Count => cells.Count;
 
+    /// <summary>
+    /// A wrapping row (CSS flex-wrap): players that do not fit the output area's width move to the next line
+    /// instead of running off-screen; with <see cref="Columns"/> set, a new line also starts after every
+    /// <see cref="Columns"/> clips.
+    /// </summary>
     public string ToHtml()
     {
         var sb = new System.Text.StringBuilder();
-        sb.Append($"<div class=\"musiclm-audio-grid\" style=\"display:grid;grid-template-columns:repeat({Columns},auto);gap:8px 16px;justify-content:start\">");
-        foreach (var (caption, clip) in cells)
-            sb.Append($"<div><div style=\"font-size:90%;margin-bottom:2px\">{WebUtility.HtmlEncode(caption)}</div>{clip.PlayerHtml()}</div>");
+        sb.Append("<div class=\"musiclm-audio-grid\" style=\"display:flex;flex-wrap:wrap;gap:8px 16px;align-items:flex-end;max-width:100%\">");
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (i > 0 && i % Columns == 0) sb.Append("<div style=\"flex-basis:100%;height:0\"></div>");
+            var (caption, clip) = cells[i];
+            sb.Append($"<div style=\"flex:0 1 auto;min-width:0;max-width:100%\"><div style=\"font-size:90%;margin-bottom:2px\">{WebUtility.HtmlEncode(caption)}</div>{clip.PlayerHtml()}</div>");
+        }
         return sb.Append("</div>").ToString();
     }
 

@@ -22,8 +22,10 @@ public static class Display
 
     /// <summary>
     /// The MIME bundle for any value: <see cref="IDisplayable"/> and objects with a public
-    /// <c>ToMimeBundle()</c> use it; strings are plain text; tensors print their summary; sequences of
-    /// records become a <see cref="Table"/>; anything else shows <c>ToString()</c>.
+    /// <c>ToMimeBundle()</c> use it; strings are plain text; a Plotly.NET chart is drawn offline from its
+    /// figure JSON; a Microsoft.Data.Analysis DataFrame becomes a <see cref="Table"/> of its first 20 rows
+    /// (neither library is referenced: they are recognised by reflection); tensors print their summary;
+    /// sequences of records become a <see cref="Table"/>; anything else shows <c>ToString()</c>.
     /// </summary>
     public static MimeBundle ToBundle(object? value)
     {
@@ -37,6 +39,8 @@ public static class Display
                 return MimeBundle.From(d.ToMimeBundle());
             case string s:
                 return MimeBundle.Text(s);
+            case var _ when ForeignDisplay.TryBundle(value, out var foreign):
+                return foreign;
             case Tensor t:
                 var text = t.ToString();
                 return MimeBundle.Html($"<pre>{WebUtility.HtmlEncode(text)}</pre>", text);

@@ -6,7 +6,9 @@ namespace MusicLM.Interactive;
 /// <summary>
 /// A plotly figure: traces plus a layout, built in C# and drawn by plotly.js (bundled, offline). Start from
 /// <see cref="Plot"/> (<c>Plot.Line(loss)</c>) and refine with the <c>With…</c>/<c>Add…</c> methods. The
-/// display carries the plotly JSON, HTML that draws it, plain text and, for heatmaps, a PNG fallback.
+/// display is one HTML output holding the figure's JSON once (drawn by the plotly.js that the notebook server
+/// serves, see environment/install-kernel.sh) and, for heatmaps, a small static PNG shown where scripts do not
+/// run (GitHub, nbviewer), plus a line of plain text.
 /// </summary>
 public sealed class Figure : IDisplayable
 {
@@ -74,19 +76,51 @@ public sealed class Figure : IDisplayable
         return this;
     }
 
-    /// <summary>A line; x defaults to 0, 1, 2, …</summary>
-    public Figure AddLine(IEnumerable<double> y, IEnumerable<double>? x = null, string? name = null)
+    /// <summary>
+    /// A line; x defaults to 0, 1, 2, … <paramref name="color"/> is any CSS colour ("crimson", "#1f77b4");
+    /// <paramref name="width"/> is in pixels. Unset, plotly picks the next colour of its cycle.
+    /// </summary>
+    public Figure AddLine(IEnumerable<double> y, IEnumerable<double>? x = null, string? name = null, string? color = null, double? width = null)
     {
         var ys = y.ToArray();
-        return AddTrace(Trace("scatter", name, ("mode", "lines"), ("x", Json.Numbers(x?.ToArray() ?? Enumerable.Range(0, ys.Length).Select(i => (double)i).ToArray())), ("y", Json.Numbers(ys))));
+        var t = Trace("scatter", name, ("mode", "lines"), ("x", Json.Numbers(x?.ToArray() ?? Enumerable.Range(0, ys.Length).Select(i => (double)i).ToArray())), ("y", Json.Numbers(ys)));
+        if (color != null || width != null)
+        {
+            if (width is { } wv && !(wv > 0)) throw new ArgumentException($"line width must be positive, got {wv}", nameof(width));
+            var line = new JsonObject();
+            if (color != null) line["color"] = color;
+            if (width != null) line["width"] = width;
+            t["line"] = line;
+        }
+        return AddTrace(t);
     }
 
-    /// <summary>Markers at (x, y), with optional hover labels.</summary>
-    public Figure AddScatter(IEnumerable<double> x, IEnumerable<double> y, string? name = null, IEnumerable<string>? labels = null)
+    /// <summary>
+    /// Markers at (x, y), with optional hover labels and marker style: <paramref name="color"/> any CSS colour
+    /// ("crimson", "#1f77b4", "rgba(0,0,0,0.3)"), <paramref name="size"/> the diameter in pixels (plotly's
+    /// default is 6), <paramref name="opacity"/> in [0, 1]. Unset values keep plotly's defaults.
+    /// <code>fig.AddScatter(xs, ys, "1 level", color: "crimson", size: 16)</code>
+    /// </summary>
+    public Figure AddScatter(IEnumerable<double> x, IEnumerable<double> y, string? name = null, IEnumerable<string>? labels = null,
+        string? color = null, double? size = null, double? opacity = null)
     {
         var t = Trace("scatter", name, ("mode", "markers"), ("x", Json.Numbers(x.ToArray())), ("y", Json.Numbers(y.ToArray())));
         if (labels != null) t["text"] = Json.Strings(labels);
+        if (Marker(color, size, opacity) is { } marker) t["marker"] = marker;
         return AddTrace(t);
+    }
+
+    internal static JsonObject? Marker(string? color, double? size, double? opacity)
+    {
+        if (color == null && size == null && opacity == null) return null;
+        if (color is { Length: 0 }) throw new ArgumentException("marker colour is empty", nameof(color));
+        if (size is { } s && !(s > 0)) throw new ArgumentException($"marker size must be positive, got {s}", nameof(size));
+        if (opacity is { } o && !(o >= 0 && o <= 1)) throw new ArgumentException($"marker opacity must be in [0, 1], got {o}", nameof(opacity));
+        var m = new JsonObject();
+        if (color != null) m["color"] = color;
+        if (size != null) m["size"] = size;
+        if (opacity != null) m["opacity"] = opacity;
+        return m;
     }
 
     /// <summary>Bars with category labels.</summary>
@@ -137,16 +171,28 @@ public sealed class Figure : IDisplayable
         return $"{type}{name} ({count} points)";
     }
 
-    public IReadOnlyDictionary<string, object> ToMimeBundle()
+    /// <summary>
+    /// A figure from plotly JSON (<c>{"data": [...], "layout": {...}}</c>), for example the figure JSON of a
+    /// chart made with another library.
+    /// </summary>
+    public static Figure FromJson(string plotlyJson)
     {
-        var json = ToJson();
-        var png = FallbackPng == null ? null : Convert.ToBase64String(FallbackPng);
-        var text = ToString();
-        var bundle = new MimeBundle()
-            .With(MimeTypes.Plotly, json)
-            .With(MimeTypes.Html, PlotlyJs.NotebookHtml(json, png, text))
-            .With(MimeTypes.Text, text);
-        if (png != null) bundle.With(MimeTypes.Png, png);
-        return bundle.Data;
+        ArgumentNullException.ThrowIfNull(plotlyJson);
+        JsonNode? node;
+        try { node = JsonNode.Parse(plotlyJson); }
+        catch (System.Text.Json.JsonException e) { throw new ArgumentException($"not plotly figure JSON: {e.Message}", nameof(plotlyJson), e); }
+        if (node is not JsonObject o || o["data"] is not JsonArray data)
+            throw new ArgumentException("plotly figure JSON must be an object with a \"data\" array of traces", nameof(plotlyJson));
+        var fig = new Figure();
+        foreach (var t in data)
+            fig.Traces.Add(t is JsonObject trace ? trace.DeepClone() : throw new ArgumentException("every plotly trace must be a JSON object", nameof(plotlyJson)));
+        if (o["layout"] is JsonObject layout)
+            foreach (var (k, v) in layout) fig.Layout[k] = v?.DeepClone();
+        return fig;
     }
+
+    /// <summary>The notebook HTML: the figure's JSON (once), its loader and the static PNG, if any.</summary>
+    public string ToHtml() => PlotlyJs.FigureHtml(ToJson(), FallbackPng == null ? null : Convert.ToBase64String(FallbackPng), ToString());
+
+    public IReadOnlyDictionary<string, object> ToMimeBundle() => MimeBundle.Html(ToHtml(), ToString()).Data;
 }

@@ -77,7 +77,8 @@ public sealed class HtmlReport : IDisposable
           .Append(".output{margin:1em 0}\npre{background:#f6f6f6;padding:.5em;overflow-x:auto}\n")
           .Append("table.mlt{border-collapse:collapse}table.mlt td,table.mlt th{border:1px solid #ddd;padding:2px 8px;text-align:left}\n")
           .Append("</style>\n");
-        if (snapshot.Any(e => e.Bundle.Has(MimeTypes.Plotly)))
+        // Once, in the head: every figure's loader then finds window.Plotly and draws without fetching anything.
+        if (snapshot.Any(e => IsFigure(e.Bundle)))
             sb.Append("<script type=\"text/javascript\">").Append(PlotlyJs.SafeInlineSource).Append("</script>\n");
         sb.Append("</head>\n<body>\n<h1>").Append(WebUtility.HtmlEncode(Title)).Append("</h1>\n");
         var n = 0;
@@ -91,15 +92,15 @@ public sealed class HtmlReport : IDisposable
         return sb.ToString();
     }
 
+    /// <summary>Our figures (HTML with the figure marker) or a bundle from elsewhere with only plotly JSON.</summary>
+    private static bool IsFigure(MimeBundle bundle) =>
+        bundle.Get(MimeTypes.Html) is { } html ? html.Contains($"class=\"{PlotlyJs.FigureClass}\"", StringComparison.Ordinal) : bundle.Has(MimeTypes.Plotly);
+
     private static void AppendOutput(StringBuilder sb, MimeBundle bundle, string divId)
     {
-        if (bundle.Data.TryGetValue(MimeTypes.Plotly, out var fig) && fig is JsonNode node)
-        {
-            var style = PlotlyJs.DivStyle(node);
-            sb.Append($"<div id=\"{divId}\" style=\"{style}\"></div>\n<script type=\"text/javascript\">")
-              .Append(PlotlyJs.NewPlotCall(divId, node)).Append("</script>");
-        }
-        else if (bundle.Get(MimeTypes.Html) is { } html) sb.Append(html);
+        if (bundle.Get(MimeTypes.Html) is { } html) sb.Append(html);
+        else if (bundle.Data.TryGetValue(MimeTypes.Plotly, out var fig) && fig is JsonNode node)
+            sb.Append(PlotlyJs.FigureHtml(node, null, bundle.Get(MimeTypes.Text) ?? "figure", divId));
         else if (bundle.Get(MimeTypes.Png) is { } png) sb.Append($"<img alt=\"figure\" src=\"data:image/png;base64,{png}\">");
         else if (bundle.Get(MimeTypes.Svg) is { } svg) sb.Append(svg);
         else sb.Append("<pre>").Append(WebUtility.HtmlEncode(bundle.Get(MimeTypes.Text) ?? "")).Append("</pre>");

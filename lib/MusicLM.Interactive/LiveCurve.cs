@@ -61,13 +61,24 @@ public sealed class LiveCurve : IDisplayable, IDisposable
         dirty = false;
     }
 
-    /// <summary>The curve as a static figure.</summary>
+    /// <summary>
+    /// The curve as a static figure; the y axis is titled with the series' names. Short series also show
+    /// their points as markers, so the first recorded value is visible before there is a line to draw.
+    /// </summary>
     public Figure ToFigure()
     {
-        var fig = new Figure(title).WithAxes(xTitle, null).WithSize(0, 320);
-        foreach (var name in order) fig.AddLine(series[name].Y, series[name].X, name);
+        var fig = new Figure(title).WithAxes(xTitle, order.Count == 0 ? null : string.Join(", ", order)).WithSize(0, 320);
+        foreach (var name in order)
+        {
+            var (x, y) = series[name];
+            fig.AddLine(y, x, name);
+            if (y.Count <= MarkerPoints) fig.Traces[^1]!["mode"] = "lines+markers";
+        }
         return fig;
     }
+
+    /// <summary>Series with at most this many points draw markers as well as the line.</summary>
+    public const int MarkerPoints = 50;
 
     /// <summary>"training: loss 0.312 (step 400), val 0.4 (step 400)".</summary>
     public override string ToString()

@@ -24,19 +24,66 @@ public static class Plot
     public static Figure Line(Tensor y, string? title = null, string? xTitle = null, string? yTitle = null, string? name = null) =>
         Line(Samples.ToFloats(y).Select(v => (double)v), title, xTitle, yTitle, name);
 
-    /// <summary>Points at (x, y), optionally labelled on hover.</summary>
-    public static Figure Scatter(IEnumerable<double> x, IEnumerable<double> y, string? title = null, string? xTitle = null, string? yTitle = null, IEnumerable<string>? labels = null) =>
-        new Figure(title).AddScatter(x, y, null, labels).WithAxes(xTitle, yTitle);
+    /// <summary>
+    /// Points at (x, y), optionally labelled on hover, with an optional marker <paramref name="color"/> (any CSS
+    /// colour), <paramref name="size"/> (pixels) and <paramref name="opacity"/> (0–1); see
+    /// <see cref="Figure.AddScatter"/> to add more sets of points to the same figure.
+    /// </summary>
+    public static Figure Scatter(IEnumerable<double> x, IEnumerable<double> y, string? title = null, string? xTitle = null, string? yTitle = null, IEnumerable<string>? labels = null,
+        string? color = null, double? size = null, double? opacity = null, string? name = null) =>
+        new Figure(title).AddScatter(x, y, name, labels, color, size, opacity).WithAxes(xTitle, yTitle);
 
     /// <summary>A bar chart of named values.</summary>
     public static Figure Bar(IEnumerable<string> labels, IEnumerable<double> values, string? title = null, string? yTitle = null) =>
         new Figure(title).AddBar(labels, values).WithAxes(null, yTitle);
 
-    /// <summary>A heatmap (row 0 at the bottom), with a PNG fallback.</summary>
+    /// <summary>
+    /// A heatmap (row 0 at the bottom), with a small PNG fallback. Matrices wider than
+    /// <see cref="MaxHeatmapColumns"/> or taller than <see cref="MaxHeatmapRows"/> are drawn from averages of
+    /// neighbouring cells (x and y stay in the original row and column numbers), so a figure stays light.
+    /// </summary>
     public static Figure Heatmap(float[,] z, string? title = null, string? xTitle = null, string? yTitle = null)
     {
-        var f = new Figure(title).AddHeatmap(z).WithAxes(xTitle, yTitle);
-        return f.WithFallbackPng(FallbackPng(z));
+        ArgumentNullException.ThrowIfNull(z);
+        var (pz, px, py) = Pool(z, Indices(z.GetLength(1)), Indices(z.GetLength(0)));
+        var pooled = pz.GetLength(0) != z.GetLength(0) || pz.GetLength(1) != z.GetLength(1);
+        var f = new Figure(title).AddHeatmap(pz, pooled ? px : null, pooled ? py : null).WithAxes(xTitle, yTitle);
+        return f.WithFallbackPng(FallbackPng(pz));
+    }
+
+    /// <summary>Heatmaps keep at most this many columns (about one per pixel of a notebook's output area).</summary>
+    public const int MaxHeatmapColumns = 800;
+
+    /// <summary>Heatmaps keep at most this many rows (a 320 px spectrogram has about 220 px of plot height).</summary>
+    public const int MaxHeatmapRows = 200;
+
+    private static readonly string[] pitchClasses = { "C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B" };
+
+    /// <summary>
+    /// A chromagram: the 12 pitch classes (C, C♯, D, … B, bottom to top) against time — in seconds when
+    /// <paramref name="sampleRate"/> and <paramref name="hopLength"/> are given, else in frames. Accepts
+    /// (12, T) or (1, 12, T), as <c>Chroma.Forward</c> returns.
+    /// </summary>
+    public static Figure Chroma(Tensor chroma, int sampleRate = 0, int hopLength = 0, string? title = null) =>
+        Chroma(Matrix2D(chroma, "chroma"), sampleRate, hopLength, title);
+
+    /// <summary>A chromagram of (12, T) values; see <see cref="Chroma(Tensor, int, int, string?)"/>.</summary>
+    public static Figure Chroma(float[,] chroma, int sampleRate = 0, int hopLength = 0, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(chroma);
+        if (chroma.GetLength(0) != 12) throw new ArgumentException($"chroma must have 12 pitch-class rows, got {chroma.GetLength(0)}", nameof(chroma));
+        if (chroma.GetLength(1) == 0) throw new ArgumentException("chroma has no frames", nameof(chroma));
+        if ((sampleRate > 0) != (hopLength > 0) || sampleRate < 0 || hopLength < 0)
+            throw new ArgumentException($"give both sampleRate and hopLength (positive) for a time axis, or neither; got {sampleRate} and {hopLength}");
+        var seconds = sampleRate > 0;
+        var frames = Enumerable.Range(0, chroma.GetLength(1)).Select(t => seconds ? (double)t * hopLength / sampleRate : t).ToArray();
+        var (z, x, _) = Pool(chroma, frames, Indices(12));
+        var fig = new Figure(title ?? "chroma").AddHeatmap(z, x, Indices(12)).WithAxes(seconds ? "time (s)" : "frame", "pitch class").WithSize(0, 300);
+        var trace = (JsonObject)fig.Traces[^1]!;
+        trace["hovertemplate"] = (seconds ? "t=%{x:.2f} s" : "frame %{x}") + "<br>%{y}: %{z:.3f}<extra></extra>";
+        var ya = fig.Axis("yaxis");
+        Ticks(ya, pitchClasses, 12, "pitch classes");
+        return fig.WithFallbackPng(FallbackPng(z));
     }
 
     /// <summary>A heatmap of a 2-D tensor.</summary>
@@ -66,6 +113,7 @@ public static class Plot
         if (maxPoints < 4) throw new ArgumentException($"maxPoints must be ≥ 4, got {maxPoints}", nameof(maxPoints));
         var fig = new Figure(title).WithAxes("time (s)", "amplitude").WithSize(0, 250);
         int channels = samples.GetLength(0), n = samples.GetLength(1);
+        var envelope = false;
         for (var c = 0; c < channels; c++)
         {
             var name = channels == 1 ? null : $"channel {c}";
@@ -75,6 +123,10 @@ public static class Plot
                 continue;
             }
             var bins = maxPoints / 2;
+            // Named for what they are, so the legend explains the shaded band.
+            var binMs = 1000.0 * n / bins / sampleRate;
+            var per = binMs >= 1 ? $"per {Invariant(Math.Round(binMs, 1))} ms" : $"per {(n + bins - 1) / bins} samples";
+            var group = name ?? "waveform";
             double[] x = new double[bins], lo = new double[bins], hi = new double[bins];
             for (var b = 0; b < bins; b++)
             {
@@ -84,9 +136,12 @@ public static class Plot
                 (lo[b], hi[b]) = (mn, mx);
                 x[b] = (start + end) / 2.0 / sampleRate;
             }
-            fig.AddTrace(Figure.Trace("scatter", name == null ? "max" : name + " max", ("mode", "lines"), ("x", Json.Numbers(x)), ("y", Json.Numbers(hi)), ("line", new JsonObject { ["width"] = 0.5 }), ("showlegend", false)));
-            fig.AddTrace(Figure.Trace("scatter", name == null ? "min" : name + " min", ("mode", "lines"), ("x", Json.Numbers(x)), ("y", Json.Numbers(lo)), ("fill", "tonexty"), ("line", new JsonObject { ["width"] = 0.5 }), ("showlegend", false)));
+            var prefix = name == null ? "" : name + " ";
+            fig.AddTrace(Figure.Trace("scatter", $"{prefix}max {per}", ("mode", "lines"), ("x", Json.Numbers(x)), ("y", Json.Numbers(hi)), ("line", new JsonObject { ["width"] = 0.5 }), ("legendgroup", group)));
+            fig.AddTrace(Figure.Trace("scatter", $"{prefix}min {per} (band: the range of the samples)", ("mode", "lines"), ("x", Json.Numbers(x)), ("y", Json.Numbers(lo)), ("fill", "tonexty"), ("line", new JsonObject { ["width"] = 0.5 }), ("legendgroup", group)));
+            envelope = true;
         }
+        if (envelope) fig.Layout["legend"] = new JsonObject { ["orientation"] = "h", ["x"] = 1.0, ["xanchor"] = "right", ["y"] = 1.02, ["yanchor"] = "bottom" };
         return fig;
     }
 
@@ -100,7 +155,8 @@ public static class Plot
         double? colorMin = null, double? colorMax = null)
     {
         if (colorMin is { } lo && colorMax is { } hi && !(lo < hi)) throw new ArgumentException($"colorMin ({lo}) must be below colorMax ({hi})");
-        var (z, x, y, yTitle) = SpectrogramAxes(values, sampleRate, hopLength, mel, toDecibels);
+        var (fz, fx, fy, yTitle) = SpectrogramAxes(values, sampleRate, hopLength, mel, toDecibels);
+        var (z, x, y) = Pool(fz, fx, fy);
         var fig = new Figure(title).AddHeatmap(z, x, y).WithAxes("time (s)", yTitle).WithSize(0, 320);
         if (colorMin is { } min) fig.Traces[0]!["zmin"] = min;
         if (colorMax is { } max) fig.Traces[0]!["zmax"] = max;
@@ -169,7 +225,8 @@ public static class Plot
         fig.Axis("yaxis")["dtick"] = 1;
         if (spectrogram == null) return fig.WithFallbackPng(FallbackPng(z));
 
-        var (sz, sx, sy, sTitle) = SpectrogramAxes(spectrogram, sampleRate, hopLength, mel, false);
+        var (fsz, fsx, fsy, sTitle) = SpectrogramAxes(spectrogram, sampleRate, hopLength, mel, false);
+        var (sz, sx, sy) = Pool(fsz, fsx, fsy);
         fig.AddHeatmap(sz, sx, sy, "spectrogram");
         var specTrace = (JsonObject)fig.Traces[^1]!;
         specTrace["yaxis"] = "y2";
@@ -311,13 +368,37 @@ public static class Plot
         return Samples.Matrix(t, what);
     }
 
-    private static (int W, int H) FallbackSize(float[,] z)
+    private static double[] Indices(int n) => Enumerable.Range(0, n).Select(i => (double)i).ToArray();
+
+    /// <summary>
+    /// Averages blocks of neighbouring cells so that at most <see cref="MaxHeatmapColumns"/> ×
+    /// <see cref="MaxHeatmapRows"/> remain; each kept coordinate is its block's mean. Non-finite values are
+    /// left out of a block's mean (a block of only NaN stays NaN).
+    /// </summary>
+    internal static (float[,] Z, double[] X, double[] Y) Pool(float[,] z, double[] x, double[] y)
     {
         int rows = z.GetLength(0), cols = z.GetLength(1);
-        var w = cols >= 800 ? Math.Min(cols, 1200) : cols * Math.Max(1, 800 / cols);
-        var h = rows >= 240 ? Math.Min(rows, 600) : rows * Math.Max(1, 240 / rows);
-        return (w, h);
+        int fc = (cols + MaxHeatmapColumns - 1) / MaxHeatmapColumns, fr = (rows + MaxHeatmapRows - 1) / MaxHeatmapRows;
+        if (fc <= 1 && fr <= 1) return (z, x, y);
+        int pc = (cols + fc - 1) / fc, pr = (rows + fr - 1) / fr;
+        var pz = new float[pr, pc];
+        for (var r = 0; r < pr; r++)
+            for (var c = 0; c < pc; c++)
+            {
+                double sum = 0;
+                var count = 0;
+                for (var i = r * fr; i < Math.Min(rows, (r + 1) * fr); i++)
+                    for (var j = c * fc; j < Math.Min(cols, (c + 1) * fc); j++)
+                        if (float.IsFinite(z[i, j])) { sum += z[i, j]; count++; }
+                pz[r, c] = count == 0 ? float.NaN : (float)(sum / count);
+            }
+        static double[] Means(double[] v, int factor, int n) =>
+            Enumerable.Range(0, n).Select(k => v.Skip(k * factor).Take(factor).Average()).ToArray();
+        return (pz, Means(x, fc, pc), Means(y, fr, pr));
     }
+
+    /// <summary>The static picture: the matrix's own size, at most 400×160 pixels (the page stretches it).</summary>
+    private static (int W, int H) FallbackSize(float[,] z) => (Math.Min(z.GetLength(1), 400), Math.Min(z.GetLength(0), 160));
 
     internal static byte[] FallbackPng(float[,] z)
     {

@@ -121,7 +121,8 @@ public sealed class ProgressBar : IDisplayable, IDisposable
         if (rate > 0) parts.Add(rate >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.0} it/s") : string.Create(CultureInfo.InvariantCulture, $"{1 / rate:0.0} s/it"));
         if (State == "running" && Eta is { } eta) parts.Add("ETA " + Clock(eta));
         else if (State != "running") parts.Add(Clock(Elapsed));
-        parts.AddRange(metrics.Select(m => $"{m.Name}={Table.Format(m.Value)}"));
+        // A metric that does not apply right now (NaN: say, the discriminator's loss before it starts) is left out.
+        parts.AddRange(metrics.Where(m => !double.IsNaN(m.Value)).Select(m => $"{m.Name}={Table.Format(m.Value)}"));
         if (State is "interrupted" or "stopped") parts.Add(State);
         return string.Join("  ", parts);
     }

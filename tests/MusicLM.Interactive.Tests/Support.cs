@@ -65,5 +65,19 @@ internal sealed class FakeClock : TimeProvider
 
 internal static class JsonOf
 {
-    public static JsonObject Figure(Figure f) => (JsonObject)f.ToMimeBundle()["application/vnd.plotly.v1+json"];
+    /// <summary>The figure JSON a figure's notebook HTML carries (between the loader's markers).</summary>
+    public static JsonObject Figure(Figure f) => InHtml((string)f.ToMimeBundle()["text/html"]);
+
+    public static JsonObject InHtml(string html)
+    {
+        const string start = "/*musiclm-figure*/", end = "/*end-figure*/";
+        var i = html.IndexOf(start, StringComparison.Ordinal);
+        Assert.True(i >= 0, "no figure JSON in the HTML");
+        var j = html.IndexOf(end, i, StringComparison.Ordinal);
+        Assert.True(j > i, "figure JSON is not closed");
+        Assert.True(html.IndexOf(start, j, StringComparison.Ordinal) < 0, "the HTML holds more than one figure");
+        return (JsonObject)JsonNode.Parse(html[(i + start.Length)..j])!;
+    }
+
+    public static int Occurrences(string text, string what) => text.Split(what).Length - 1;
 }

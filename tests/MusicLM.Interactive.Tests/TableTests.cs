@@ -2,6 +2,41 @@ namespace MusicLM.Interactive.Tests;
 
 public class TableTests
 {
+    [Theory]
+    [InlineData("SiSnrDb", "SI-SNR (dB)")]
+    [InlineData("EstimatedTempo", "Estimated tempo")]
+    [InlineData("SmallerThan16BitPcm", "Smaller than 16-bit PCM")]
+    [InlineData("MelDistance", "Mel distance")]
+    [InlineData("DurationS", "Duration (s)")]
+    [InlineData("SampleRateHz", "Sample rate (Hz)")]
+    [InlineData("Kbps", "kbps")]
+    [InlineData("Q", "Q")]
+    [InlineData("RVQLevels", "RVQ levels")]
+    [InlineData("prompt", "Prompt")]
+    [InlineData("codebook_size", "Codebook size")]
+    public void Property_names_read_as_words_with_units(string name, string header) =>
+        Assert.Equal(header, Table.Humanize(name));
+
+    private sealed record Score(
+        [property: System.ComponentModel.DisplayName("coder (bits)")] string Coder,
+        [property: System.ComponentModel.Description("scale-invariant signal-to-noise ratio")] double SiSnrDb,
+        string Key,
+        string Caption);
+
+    [Fact]
+    public void Text_aligns_left_numbers_right_and_short_values_never_wrap()
+    {
+        var caption = "a slow waltz on a warm electric piano with brushed drums and a walking bass";
+        var t = Table.Of(new[] { new Score("RVQ", -1.5, "F# minor", caption), new Score("μ-law", 3, "C major", caption) });
+        Assert.Equal(new[] { "coder (bits)", "SI-SNR (dB)", "Key", "Caption" }, t.Columns);   // DisplayName wins; the rest humanised
+        var html = t.ToHtml();
+        Assert.Contains("<th style=\"text-align:left\">coder (bits)</th><th style=\"text-align:right\" title=\"scale-invariant signal-to-noise ratio\">SI-SNR (dB)</th>", html);
+        Assert.Contains("<td style=\"text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap\">-1.5</td>", html);
+        Assert.Contains("<td style=\"text-align:left;white-space:nowrap\">F# minor</td>", html);
+        Assert.Contains($"<td style=\"text-align:left\">{caption}</td>", html);                // long text may wrap
+        Assert.Contains("table-layout:auto", html);
+    }
+
     private sealed record Clip(string Name, double Seconds, int Tokens);
 
     [Fact]
@@ -10,8 +45,9 @@ public class TableTests
         var t = Table.Of(new[] { new Clip("a", 1.5, 75), new Clip("b", 2.25, 113) });
         Assert.Equal(new[] { "Name", "Seconds", "Tokens" }, t.Columns);
         var html = (string)t.ToMimeBundle()["text/html"];
-        Assert.Contains("<th>Name</th><th>Seconds</th><th>Tokens</th>", html);
-        Assert.Contains("<td>b</td><td>2.25</td><td>113</td>", html);
+        Assert.Contains("<th style=\"text-align:left\">Name</th><th style=\"text-align:right\">Seconds</th><th style=\"text-align:right\">Tokens</th>", html);
+        Assert.Contains(">b</td>", html);
+        Assert.Contains(">2.25</td>", html);
         Assert.Equal("Name  Seconds  Tokens\na     1.5      75    \nb     2.25     113   ", (string)t.ToMimeBundle()["text/plain"]);
     }
 
@@ -45,7 +81,7 @@ public class TableTests
         };
         var t = Table.Of(rows);
         Assert.Equal(new[] { "prompt", "score", "seed" }, t.Columns);
-        Assert.Contains("<td>rock</td><td></td><td>7</td>", t.ToHtml());
+        Assert.Contains(">rock</td><td style=\"text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap\"></td><td style=\"text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap\">7</td>", t.ToHtml());
     }
 
     [Fact]
@@ -54,7 +90,7 @@ public class TableTests
         var rows = new[] { new { Prompt = "calm piano", Clip = Audio.Play(new[] { 0.1f }, 8000) } };
         var html = Table.Of(rows).ToHtml();
         Assert.Contains("<audio controls", html);
-        Assert.Contains("<td>calm piano</td>", html);
+        Assert.Contains(">calm piano</td>", html);
     }
 
     [Fact]

@@ -145,6 +145,24 @@ public sealed class KernelProtocolTests(KernelFixture fixture)
     }
 
     [Fact]
+    public void A_value_a_library_formats_through_the_format_hook_is_shown_with_its_bundle()
+    {
+        // What MusicLM.Interactive registers for Plotly.NET charts and DataFrames, which have no ToMimeBundle().
+        var (reply, outputs) = _k.Run("""
+            public sealed record Foreign(int N);
+            AppContext.SetData("jupyter.kernel.format_value", new Func<object, IReadOnlyDictionary<string, object>?>(
+                v => v is Foreign f ? new Dictionary<string, object> { ["text/html"] = $"<b>{f.N}</b>" } : null));
+            new Foreign(7)
+            """);
+        Assert.Equal("ok", Status(reply));
+        var data = outputs.Single(m => m.MsgType == "execute_result").Content["data"]!;
+        Assert.Equal("<b>7</b>", data["text/html"]!.GetValue<string>());
+        Assert.Equal("Foreign { N = 7 }", data["text/plain"]!.GetValue<string>());   // the kernel adds the text
+        Assert.Equal("3", _k.Eval("3"));                                             // other values: unchanged
+        _k.Run("AppContext.SetData(\"jupyter.kernel.format_value\", null);");
+    }
+
+    [Fact]
     public void Compile_errors_report_the_cells_line_and_column()
     {
         var (reply, outputs) = _k.Run("var fine = 1;\nvar bad = notDefined + 1;");

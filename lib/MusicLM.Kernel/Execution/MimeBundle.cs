@@ -34,6 +34,13 @@ internal static class MimeBundle
                 return withText;
             }
         }
+        // A library may format values it does not own (a display toolkit showing a Plotly.NET chart or a
+        // DataFrame): a Func<object, IReadOnlyDictionary<string, object>?> under this AppContext key.
+        if (AppContext.GetData("jupyter.kernel.format_value") is Func<object, IReadOnlyDictionary<string, object>?> format
+            && format(value) is { } formatted)
+        {
+            return formatted.ContainsKey("text/plain") ? formatted : new Dictionary<string, object>(formatted) { ["text/plain"] = value.ToString() ?? "" };
+        }
         return new Dictionary<string, object> { ["text/plain"] = value.ToString() ?? "" };
     }
 
