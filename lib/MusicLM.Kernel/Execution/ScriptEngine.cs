@@ -34,6 +34,7 @@ internal sealed partial class ScriptEngine
     private readonly ScriptOptions _continuationOptions;
     private readonly CSharpParseOptions _parseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
     private readonly Task<ScriptState<object>> _initial;
+    private readonly CancellationTokenSource _warmUp = new();
     private ScriptState<object>? _state;
 
     public ScriptEngine(string workingDirectory, KernelGlobals globals, AssemblyProbing probing)
@@ -56,7 +57,8 @@ internal sealed partial class ScriptEngine
         // Roslyn the ~170 framework assemblies again makes each cell's compilation sort them out anew.
         _continuationOptions = _options.WithReferences(Array.Empty<MetadataReference>());
         // Roslyn's first compilation takes a second or two; do it while the notebook connects, then
-        // compile (not run) a cell like a person's first one, so that its code paths are warm too.
+        // compile (not run) a cell like a person's first one, so that its code paths are warm too
+        // (given up as soon as a real cell comes, which must not share the CPU with it).
         _initial = Task.Run(() => CSharpScript.RunAsync<object>("", CellOptions(0), _globals, typeof(KernelGlobals)));
         _initial.ContinueWith(t => WarmUp(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }
@@ -72,7 +74,12 @@ internal sealed partial class ScriptEngine
         try
         {
             var tree = CSharpSyntaxTree.ParseText(WarmUpCell, _parseOptions);
-            initial.Script.ContinueWith<object>(InterruptRewriter.Rewrite(tree), _continuationOptions.WithFilePath("warm-up.csx")).CreateDelegate();
+            initial.Script.ContinueWith<object>(InterruptRewriter.Rewrite(tree), _continuationOptions.WithFilePath("warm-up.csx"))
+                .CreateDelegate(_warmUp.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // a cell came first
         }
         catch (CompilationErrorException e)
         {
@@ -101,6 +108,7 @@ internal sealed partial class ScriptEngine
 
     public CellOutcome Execute(string code, int executionCount, CancellationToken token)
     {
+        _warmUp.Cancel();
         foreach (Match m in NuGetDirective().Matches(code))
         {
             try
