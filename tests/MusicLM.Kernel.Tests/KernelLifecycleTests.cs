@@ -25,7 +25,8 @@ public sealed class KernelLifecycleTests
     public void Kernel_exits_by_itself_when_the_Jupyter_process_that_started_it_is_gone()
     {
         var dir = Directory.CreateTempSubdirectory("musiclm-kernel-orphan-").FullName;
-        using var parent = System.Diagnostics.Process.Start("sleep", "3")!;
+        // Long enough for the kernel to start and answer a cell on a busy machine.
+        using var parent = System.Diagnostics.Process.Start("sleep", "10")!;
         using var k = new KernelProcess(dir, new Dictionary<string, string> { ["JPY_PARENT_PID"] = parent.Id.ToString() });
         Assert.Equal("2", k.Eval("1 + 1"));
         Assert.False(k.Process.WaitForExit(500), "the kernel exited while its parent was alive");

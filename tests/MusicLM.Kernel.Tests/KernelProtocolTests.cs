@@ -186,6 +186,42 @@ public sealed class KernelProtocolTests(KernelFixture fixture)
         Assert.Equal("2", _k.Eval("1 + 1"));
     }
 
+    [Fact]
+    public void A_runaway_recursion_is_an_error_and_the_kernel_keeps_its_state()
+    {
+        Assert.Null(_k.Eval("var keep = 41;"));
+        var (reply, outputs) = _k.Run("int F(int n) => F(n + 1) + 1; F(0)", 120);
+        Assert.Equal("error", Status(reply));
+        Assert.Equal("InsufficientExecutionStackException", reply.Content["ename"]!.GetValue<string>());
+        Assert.Contains("recursion too deep", reply.Content["evalue"]!.GetValue<string>());
+        var traceback = outputs.Single(m => m.MsgType == "error").Content["traceback"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
+        // Thousands of identical frames fold into one line, as in Python.
+        Assert.True(traceback.Count < 12, string.Join("\n", traceback));
+        Assert.Contains(traceback, t => t.Contains("line 1, in F"));
+        Assert.Contains(traceback, t => t.StartsWith("   [previous line repeated ", StringComparison.Ordinal));
+        Assert.False(_k.Process.HasExited);
+        Assert.Equal("41", _k.Eval("keep"));
+    }
+
+    [Fact]
+    public void Recursion_in_a_property_and_after_an_await_is_stopped_too()
+    {
+        Assert.Null(_k.Eval("var kept = \"still here\";"));
+        var (property, _) = _k.Run("class Loop { public int X => X; }\nnew Loop().X", 120);
+        Assert.Equal("InsufficientExecutionStackException", property.Content["ename"]!.GetValue<string>());
+        // After an await the cell goes on on a thread-pool thread, with a stack of its own.
+        var (pooled, _) = _k.Run("await Task.Yield();\nint G(int n) => G(n + 1) + 1;\nG(0)", 120);
+        Assert.Equal("InsufficientExecutionStackException", pooled.Content["ename"]!.GetValue<string>());
+        Assert.Equal("still here", _k.Eval("kept"));
+    }
+
+    [Fact]
+    public void Deep_but_finite_recursion_still_runs()
+    {
+        // 5,000 frames: well inside the 1 MiB the stack check allows cell code.
+        Assert.Equal("5000", _k.Eval("int Depth(int n) => n == 0 ? 0 : 1 + Depth(n - 1);\nDepth(5000)"));
+    }
+
     private void AssertInterruptStopsATightLoop(Action interrupt)
     {
         Assert.Null(_k.Eval("var keptAcrossInterrupt = 7; long spins = 0;"));

@@ -64,14 +64,43 @@ public sealed class ProtocolUnitTests
     {
         var options = new CSharpParseOptions(LanguageVersion.Latest, kind: SourceCodeKind.Script);
         var rewritten = InterruptRewriter.Rewrite(code, options);
-        Assert.Contains("CellInterrupt.Check();", rewritten);
+        Assert.Matches(@"CellInterrupt\.(Check|Enter)\(\);", rewritten);
+        AssertSameLines(code, rewritten);
+    }
+
+    /// <summary>Each line keeps its own code; only checks (and braces, or a `return` for an arrow body) are added.</summary>
+    private static void AssertSameLines(string code, string rewritten)
+    {
         var original = code.Split('\n');
         var lines = rewritten.Split('\n');
         Assert.Equal(original.Length, lines.Length);
-        // Each line keeps its own code; only checks (and braces around a guarded statement) are added.
-        static string Strip(string line) => line.Replace("global::MusicLM.Kernel.Execution.CellInterrupt.Check();", "")
+        static string Strip(string line) => line
+            .Replace("global::MusicLM.Kernel.Execution.CellInterrupt.Check();", "")
+            .Replace("global::MusicLM.Kernel.Execution.CellInterrupt.Enter();", "")
+            .Replace("=>", "").Replace("return ", "").Replace("get", "")
             .Replace(" ", "").Replace("{", "").Replace("}", "");
         for (int i = 0; i < original.Length; i++)
             Assert.Equal(Strip(original[i]), Strip(lines[i]));
+    }
+
+    [Theory]
+    [InlineData("int F(int n) => F(n + 1) + 1;\nF(0)", 1)]
+    [InlineData("void Log(string s) => Console.WriteLine(s);", 1)]
+    [InlineData("async Task Wait() => await Task.Delay(1);\nasync Task<int> Get() => await Task.FromResult(1);", 2)]
+    [InlineData("class C\n{\n  public int X => X;\n  public int this[int i] => i;\n  public C() => X.ToString();\n  public int Y { get => Y; set => Y = value; }\n  public static C operator +(C a, C b) => a;\n}", 6)]
+    [InlineData("int Fail() => throw new InvalidOperationException();", 1)]
+    [InlineData("Func<int, int> twice = x => { return 2 * x; };\nvar q = new[] { 1 }.Select(x => x + 1);", 1)]
+    public void Every_member_and_block_lambda_starts_with_a_stack_check_on_the_same_lines(string code, int expected)
+    {
+        var options = new CSharpParseOptions(LanguageVersion.Latest, kind: SourceCodeKind.Script);
+        var rewritten = InterruptRewriter.Rewrite(code, options);
+        Assert.Equal(expected, System.Text.RegularExpressions.Regex.Matches(rewritten, @"CellInterrupt\.Enter\(\);").Count);
+        AssertSameLines(code, rewritten);
+        // The rewritten cell still compiles as a script (what the kernel runs).
+        var tree = CSharpSyntaxTree.ParseText(rewritten, options);
+        var compilation = CSharpCompilation.CreateScriptCompilation("rewritten", tree,
+            [.. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(p => MetadataReference.CreateFromFile(p))],
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, usings: ["System", "System.Linq", "System.Threading.Tasks"]));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 }

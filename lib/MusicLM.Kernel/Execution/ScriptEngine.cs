@@ -31,8 +31,10 @@ internal sealed partial class ScriptEngine
     private readonly KernelGlobals _globals;
     private readonly NuGetRestorer _nuget = new();
     private readonly ScriptOptions _options;
+    private readonly ScriptOptions _continuationOptions;
     private readonly CSharpParseOptions _parseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
     private readonly Task<ScriptState<object>> _initial;
+    private readonly CancellationTokenSource _warmUp = new();
     private ScriptState<object>? _state;
 
     public ScriptEngine(string workingDirectory, KernelGlobals globals, AssemblyProbing probing)
@@ -51,8 +53,38 @@ internal sealed partial class ScriptEngine
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithAllowUnsafe(true)
             .WithLanguageVersion(LanguageVersion.Latest);
-        // Roslyn's first compilation takes a second or two; do it while the notebook connects.
+        // A submission sees the references of the ones before it, so later cells pass none: handing
+        // Roslyn the ~170 framework assemblies again makes each cell's compilation sort them out anew.
+        _continuationOptions = _options.WithReferences(Array.Empty<MetadataReference>());
+        // Roslyn's first compilation takes a second or two; do it while the notebook connects, then
+        // compile (not run) a cell like a person's first one, so that its code paths are warm too
+        // (given up as soon as a real cell comes, which must not share the CPU with it).
         _initial = Task.Run(() => CSharpScript.RunAsync<object>("", CellOptions(0), _globals, typeof(KernelGlobals)));
+        _initial.ContinueWith(t => WarmUp(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+    }
+
+    private const string WarmUpCell =
+        "var __warm = new List<double> { 1, 2 }.Select(x => x * 2).ToArray();\n" +
+        "int __Twice(int n) { for (int i = 0; i < 2; i++) n += i; return n; }\n" +
+        "Console.WriteLine($\"{__warm.Length} {__Twice(1)}\");\n" +
+        "__warm.Sum()";
+
+    private void WarmUp(ScriptState<object> initial)
+    {
+        try
+        {
+            var tree = CSharpSyntaxTree.ParseText(WarmUpCell, _parseOptions);
+            initial.Script.ContinueWith<object>(InterruptRewriter.Rewrite(tree), _continuationOptions.WithFilePath("warm-up.csx"))
+                .CreateDelegate(_warmUp.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // a cell came first
+        }
+        catch (CompilationErrorException e)
+        {
+            KernelLog.Write($"warm-up cell did not compile: {e.Message}");
+        }
     }
 
     public string WorkingDirectory { get; }
@@ -70,7 +102,9 @@ internal sealed partial class ScriptEngine
 
     /// <summary>The file name a cell's code carries (stack frames show it as "Cell In[n]").</summary>
     private ScriptOptions CellOptions(int executionCount) =>
-        _options.WithFilePath(Path.Combine(WorkingDirectory, $"cell-{executionCount}.csx"));
+        _options.WithFilePath(CellPath(executionCount));
+
+    private string CellPath(int executionCount) => Path.Combine(WorkingDirectory, $"cell-{executionCount}.csx");
 
     [GeneratedRegex(@"^\s*#r\s+""(nuget:[^""]*)""", RegexOptions.Multiline)]
     private static partial Regex NuGetDirective();
@@ -80,6 +114,7 @@ internal sealed partial class ScriptEngine
 
     public CellOutcome Execute(string code, int executionCount, CancellationToken token)
     {
+        _warmUp.Cancel();
         foreach (Match m in NuGetDirective().Matches(code))
         {
             try
@@ -93,26 +128,16 @@ internal sealed partial class ScriptEngine
         }
 
         var state = State;
-        var options = CellOptions(executionCount);
-        var script = state.Script.ContinueWith<object>(code, options);
-        var errors = script.Compile(token).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        if (errors.Count > 0)
-        {
-            var lines = errors.Select(FormatDiagnostic).ToList();
-            return CellOutcome.Error("CompilationError", lines[0], lines);
-        }
-
-        var rewritten = InterruptRewriter.Rewrite(code, _parseOptions);
-        if (rewritten != code)
-        {
-            var guarded = state.Script.ContinueWith<object>(rewritten, options);
-            if (!guarded.Compile(token).Any(d => d.Severity == DiagnosticSeverity.Error)) script = guarded;
-        }
+        var tree = CSharpSyntaxTree.ParseText(code, _parseOptions);
+        // Comments only: nothing to compile, load or run (a compilation would cost ~10 ms).
+        if (HasNoCode(tree)) return CellOutcome.Success(null);
+        var options = _continuationOptions.WithFilePath(CellPath(executionCount));
+        var rewritten = InterruptRewriter.Rewrite(tree);
 
         ScriptState<object> next;
         try
         {
-            var run = script.RunFromAsync(state, _ => true, token);
+            var run = Start(state, code, rewritten, options, token);
             try
             {
                 run.Wait(token);
@@ -147,6 +172,33 @@ internal sealed partial class ScriptEngine
         return CellOutcome.Success(next.ReturnValue);
     }
 
+    /// <summary>
+    /// Compiles the cell with its interrupt and stack checks and starts it. Compile errors come from
+    /// the cell as written, so their positions are the user's; should only the rewritten cell fail
+    /// to compile, the cell runs without checks. The compilation is Roslyn's emit only: Script.Compile
+    /// would bind every method body a second time to collect warnings, which the kernel does not show.
+    /// </summary>
+    private static Task<ScriptState<object>> Start(ScriptState<object> state, string code, string rewritten, ScriptOptions options, CancellationToken token)
+    {
+        if (rewritten != code)
+        {
+            try
+            {
+                return state.Script.ContinueWith<object>(rewritten, options).RunFromAsync(state, _ => true, token);
+            }
+            catch (CompilationErrorException)
+            {
+                // reported from the original text below
+            }
+        }
+        return state.Script.ContinueWith<object>(code, options).RunFromAsync(state, _ => true, token);
+    }
+
+    /// <summary>Only trivia: no statement, declaration, using, attribute or directive (#r, #load).</summary>
+    private static bool HasNoCode(SyntaxTree tree) =>
+        tree.GetRoot() is CompilationUnitSyntax { Members.Count: 0, Usings.Count: 0, Externs.Count: 0, AttributeLists.Count: 0, ContainsDirectives: false } &&
+        !tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
+
     private static CellOutcome Interrupted() =>
         CellOutcome.Error(InterruptedName, "The cell was interrupted; variables defined before it are kept.",
             [$"{InterruptedName}: the cell was interrupted"]);
@@ -163,6 +215,22 @@ internal sealed partial class ScriptEngine
     internal static List<string> Traceback(Exception ex)
     {
         var lines = new List<string> { $"{ex.GetType().FullName}: {ex.Message}" };
+        var repeats = 0; // a recursion's frames, shown as Python does: three, then a count
+        void Add(string line)
+        {
+            if (lines.Count >= 4 && lines[^1] == line && lines[^2] == line && lines[^3] == line)
+            {
+                repeats++;
+                return;
+            }
+            FlushRepeats();
+            lines.Add(line);
+        }
+        void FlushRepeats()
+        {
+            if (repeats > 0) lines.Add($"   [previous line repeated {repeats} more times]");
+            repeats = 0;
+        }
         foreach (var frame in new StackTrace(ex, true).GetFrames())
         {
             var method = frame.GetMethod();
@@ -181,18 +249,19 @@ internal sealed partial class ScriptEngine
             if (cell is { Success: true })
             {
                 var where = name is "<Initialize>" or "<Main>$" ? "" : $", in {name}";
-                lines.Add($"   at Cell In[{cell.Groups[1].Value}], line {frame.GetFileLineNumber()}{where}");
+                Add($"   at Cell In[{cell.Groups[1].Value}], line {frame.GetFileLineNumber()}{where}");
             }
             else if (type?.FullName?.StartsWith("Submission#", StringComparison.Ordinal) == true)
             {
-                lines.Add($"   at cell code{(name == "<Initialize>" ? "" : $", in {name}")}");
+                Add($"   at cell code{(name == "<Initialize>" ? "" : $", in {name}")}");
             }
             else
             {
                 var location = file is null ? "" : $" in {file}:line {frame.GetFileLineNumber()}";
-                lines.Add($"   at {FriendlyTypeName(type)}.{name}(){location}");
+                Add($"   at {FriendlyTypeName(type)}.{name}(){location}");
             }
         }
+        FlushRepeats();
         if (ex.InnerException is { } inner)
         {
             lines.Add(" ---> inner exception:");
