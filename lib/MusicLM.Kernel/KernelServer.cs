@@ -335,7 +335,8 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
                 continue;
             }
             Publish("status", new JsonObject { ["execution_state"] = "busy" }, queued.Header);
-            Reply(socket, queued, "execute_reply", new JsonObject { ["status"] = "aborted", ["execution_count"] = _executionCount });
+            // No execution_count, as ipykernel: the cell never ran, so Jupyter leaves its prompt "In [ ]".
+            Reply(socket, queued, "execute_reply", new JsonObject { ["status"] = "aborted" });
             Publish("status", new JsonObject { ["execution_state"] = "idle" }, queued.Header);
         }
     }

@@ -47,6 +47,31 @@ public sealed class KernelProtocolTests(KernelFixture fixture)
     }
 
     [Fact]
+    public void After_a_failed_cell_queued_cells_are_aborted_without_an_execution_count()
+    {
+        // Run All: three requests queued at once with stop_on_error; the first fails.
+        string Queue(string code) => _k.Send(_k.Shell, "execute_request", new JsonObject
+        {
+            ["code"] = code, ["silent"] = false, ["store_history"] = true,
+            ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false, ["stop_on_error"] = true,
+        });
+        var failing = Queue("Thread.Sleep(300); throw new InvalidOperationException(\"stop here\");");
+        var second = Queue("var ranAfterError = 1;");
+        var third = Queue("2 + 2");
+        Assert.Equal("error", Status(_k.Reply(_k.Shell, failing)));
+        foreach (var id in new[] { second, third })
+        {
+            var reply = _k.Reply(_k.Shell, id);
+            Assert.Equal("aborted", Status(reply));
+            Assert.Null(reply.Content["execution_count"]);
+            _k.Outputs(id);
+        }
+        _k.Outputs(failing);
+        var (check, _) = _k.Run("ranAfterError");
+        Assert.Equal("error", Status(check));   // the aborted cell never ran
+    }
+
+    [Fact]
     public void Execution_count_increments_and_silent_cells_do_not_count()
     {
         var (first, _) = _k.Run("1");
@@ -225,8 +250,15 @@ public sealed class KernelProtocolTests(KernelFixture fixture)
     private void AssertInterruptStopsATightLoop(Action interrupt)
     {
         Assert.Null(_k.Eval("var keptAcrossInterrupt = 7; long spins = 0;"));
-        var id = _k.Execute("while (true) { spins++; }");
-        Thread.Sleep(700); // let it spin
+        // Interrupt only once the loop runs: on a loaded machine compiling the cell can take longer
+        // than any fixed wait (an interrupt during compilation is tested by its own result, not here).
+        var marker = Path.Combine(Path.GetTempPath(), "musiclm-spinning-" + Guid.NewGuid().ToString("N"));
+        var id = _k.Execute($"System.IO.File.WriteAllText(@\"{marker}\", \"\"); while (true) {{ spins++; }}");
+        var started = Stopwatch.StartNew();
+        while (!File.Exists(marker) && started.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
+        Assert.True(File.Exists(marker), "the loop cell did not start within 60 s");
+        File.Delete(marker);
+        Thread.Sleep(200); // let it spin
         var clock = Stopwatch.StartNew();
         interrupt();
         var reply = _k.Reply(_k.Shell, id, 10);
