@@ -23,7 +23,19 @@ internal static class Notebooks
     {
         var data = new TheoryData<string>();
         foreach (var f in Directory.GetFiles(Dir, "*.ipynb").OrderBy(f => f, StringComparer.Ordinal))
-            data.Add(Path.GetFileName(f));
+            if (Selected(Path.GetFileName(f))) data.Add(Path.GetFileName(f));
         return data;
+    }
+
+    /// <summary>
+    /// MUSICLM_BROWSER_NOTEBOOKS="00,01" keeps the notebooks whose names start with one of the prefixes
+    /// (for measuring a few by hand); unset, every notebook runs.
+    /// </summary>
+    public static bool Selected(string fileName)
+    {
+        var only = Environment.GetEnvironmentVariable("MUSICLM_BROWSER_NOTEBOOKS");
+        if (string.IsNullOrWhiteSpace(only)) return true;
+        return only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Any(prefix => fileName.StartsWith(prefix, StringComparison.Ordinal));
     }
 }
