@@ -152,7 +152,7 @@ public static class CodecCommand
         var x = torch.tensor(mono).view(1, 1, mono.Length);                   // (1, 1, T)
         Tensor codes;                                                          // (1, Q, F)
         using (var bar = ctx.Progress("codec encode"))
-            codes = ChunkedCodec.Encode(model, x, levels, (done, total) => bar.Report(done, total, "frames"));
+            codes = model.EncodeChunked(x, levels: levels, progress: (done, total) => bar.Report(done, total, "frames"));
         var file = CodesFile.FromTensor(codes, model, mono.Length);
         file.Write(outPath);
         ctx.Out.WriteLine($"{outPath}: {file.Levels} levels × {file.Frames} frames ({file.FrameRate:0.##} frames/s, {model.Bitrate(levels) / 1000:0.##} kbps) for {file.DurationSeconds:0.###} s");
@@ -169,7 +169,7 @@ public static class CodecCommand
         using var scope = torch.NewDisposeScope();
         Tensor audio;                                                          // (1, 1, F · hop)
         using (var bar = ctx.Progress("codec decode"))
-            audio = ChunkedCodec.Decode(model, file.ToTensor(), levels, (done, total) => bar.Report(done, total, "frames"));
+            audio = model.DecodeChunked(file.ToTensor(), levels: levels, progress: (done, total) => bar.Report(done, total, "frames"));
         var len = Math.Min(audio.size(-1), file.OriginalSamples);
         var clip = AudioTensor.FromTensor(audio.select(0, 0).narrow(-1, 0, len).clamp(-1, 1), model.SampleRate);
         WavFile.Write(outPath, clip);

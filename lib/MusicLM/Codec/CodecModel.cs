@@ -118,8 +118,10 @@ public sealed class CodecModel : Module<Tensor, CodecOutput>
     /// <see cref="Encode"/> for long audio, <paramref name="chunkFrames"/> frames at a time. Each chunk is encoded
     /// with a margin of the receptive field on both sides and hop-aligned, so for a convolutional codec the
     /// codes equal the unchunked ones; with an LSTM (EnCodec) the margin only warms up its state, so they are close.
+    /// <paramref name="progress"/>, if given, is called after each chunk with (frames done, frames).
     /// </summary>
-    public Tensor EncodeChunked(Tensor audio, int chunkFrames = 250, int? levels = null, int? sampleRate = null)
+    public Tensor EncodeChunked(Tensor audio, int chunkFrames = 250, int? levels = null, int? sampleRate = null,
+                                Action<long, long>? progress = null)
     {
         CheckAudio(audio, sampleRate);
         CheckLevels(levels);
@@ -135,12 +137,16 @@ public sealed class CodecModel : Module<Tensor, CodecOutput>
             var s1 = Math.Min(T, (f1 + margin) * hop);
             var codes = Encode(audio.narrow(-1, s0, s1 - s0), levels);        // (B, n, frames of the window)
             parts.Add(codes.narrow(-1, f0 - s0 / hop, f1 - f0));
+            progress?.Invoke(f1, frames);
         }
         return torch.cat(parts, -1).MoveToOuterDisposeScope();                 // (B, n, F)
     }
 
-    /// <summary><see cref="Decode"/> for long code sequences, <paramref name="chunkFrames"/> frames at a time with the decoder's receptive field as margin.</summary>
-    public Tensor DecodeChunked(Tensor codes, int chunkFrames = 250, int? levels = null)
+    /// <summary>
+    /// <see cref="Decode"/> for long code sequences, <paramref name="chunkFrames"/> frames at a time with the decoder's
+    /// receptive field as margin; <paramref name="progress"/>, if given, is called after each chunk with (frames done, frames).
+    /// </summary>
+    public Tensor DecodeChunked(Tensor codes, int chunkFrames = 250, int? levels = null, Action<long, long>? progress = null)
     {
         CheckCodes(codes);
         if (chunkFrames < 1) throw new ArgumentException($"chunkFrames must be at least 1, got {chunkFrames}", nameof(chunkFrames));
@@ -155,6 +161,7 @@ public sealed class CodecModel : Module<Tensor, CodecOutput>
             var g1 = Math.Min(frames, f1 + margin);
             var audio = Decode(codes.narrow(-1, g0, g1 - g0), levels);         // (B, C, (g1 − g0) · hop)
             parts.Add(audio.narrow(-1, (f0 - g0) * hop, (f1 - f0) * hop));
+            progress?.Invoke(f1, frames);
         }
         return torch.cat(parts, -1).MoveToOuterDisposeScope();                 // (B, C, F · hop)
     }
