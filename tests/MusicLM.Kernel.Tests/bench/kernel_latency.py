@@ -10,7 +10,8 @@ does), so the user's kernelspecs play no part; ipykernel is Debian's (python3-ip
 For each kernel it prints
   start       launch until the first kernel_info reply
   first cell  the first `1+1`: execute_request sent until its idle status on iopub
-  then median and p90 over N round trips (execute_request until idle) of kernel_info, an empty
+  then (after five warm-up cells, and once the kernel's background start-up work has gone quiet)
+  median and p90 over N round trips (execute_request until idle) of kernel_info, an empty
   cell, a comment-only cell and `1+1`, and the time of a few heavier cells (a tight loop, fib).
 Figures are milliseconds of wall time on this machine; compare the two kernels of one run. The
 bracketed figure is the kernel process's CPU time (all threads, /proc) per round trip (for the
