@@ -47,11 +47,20 @@ public static partial class CellInterrupt
     public static CancellationToken Token => Volatile.Read(ref _current).Token;
 
     /// <summary>Throws when the running cell has been interrupted. Called by rewritten cell code.</summary>
+    /// <remarks>
+    /// Inlined into every loop body, with the throw kept out of line: the JIT would not inline it
+    /// otherwise once profile-guided tiering is off (see MusicLM.Kernel.csproj), and a call per
+    /// iteration made a tight loop cell 2.5 times slower.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Check()
     {
-        var cts = Volatile.Read(ref _current);
-        if (cts.IsCancellationRequested) throw new OperationCanceledException("The cell was interrupted.", cts.Token);
+        if (Volatile.Read(ref _current).IsCancellationRequested) ThrowInterrupted();
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInterrupted() =>
+        throw new OperationCanceledException("The cell was interrupted.", Volatile.Read(ref _current).Token);
 
     /// <summary>
     /// Called first in every member and block lambda of rewritten cell code: throws when the cell
