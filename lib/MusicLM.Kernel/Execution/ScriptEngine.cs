@@ -74,7 +74,7 @@ internal sealed partial class ScriptEngine
         try
         {
             var tree = CSharpSyntaxTree.ParseText(WarmUpCell, _parseOptions);
-            OnOneThread(initial.Script.ContinueWith<object>(InterruptRewriter.Rewrite(tree), _continuationOptions.WithFilePath("warm-up.csx")))
+            initial.Script.ContinueWith<object>(InterruptRewriter.Rewrite(tree), _continuationOptions.WithFilePath("warm-up.csx"))
                 .CreateDelegate(_warmUp.Token);
         }
         catch (OperationCanceledException)
@@ -184,34 +184,14 @@ internal sealed partial class ScriptEngine
         {
             try
             {
-                return OnOneThread(state.Script.ContinueWith<object>(rewritten, options)).RunFromAsync(state, _ => true, token);
+                return state.Script.ContinueWith<object>(rewritten, options).RunFromAsync(state, _ => true, token);
             }
             catch (CompilationErrorException)
             {
                 // reported from the original text below
             }
         }
-        return OnOneThread(state.Script.ContinueWith<object>(code, options)).RunFromAsync(state, _ => true, token);
-    }
-
-    // Script keeps the compilation it makes on first use in this field; ScriptOptions has no say in it.
-    private static readonly FieldInfo? LazyCompilation =
-        typeof(Script).GetField("_lazyCompilation", BindingFlags.Instance | BindingFlags.NonPublic) is { } f && f.FieldType == typeof(Compilation) ? f : null;
-
-    /// <summary>
-    /// Has Roslyn compile the cell on the calling thread. Its concurrent build hands method bodies
-    /// and emit steps to thread-pool tasks: for a cell's few methods the hand-offs cost more CPU
-    /// than they save, on a machine where the kernel shares its cores. The compilation is swapped
-    /// before anything binds it, and the next cell chains on this one, so the whole chain is serial.
-    /// Should a Roslyn update rename the field, cells compile as before.
-    /// </summary>
-    private static Script<T> OnOneThread<T>(Script<T> script)
-    {
-        if (LazyCompilation is null) return script;
-        var compilation = script.GetCompilation();
-        if (compilation.Options.ConcurrentBuild)
-            LazyCompilation.SetValue(script, compilation.WithOptions(compilation.Options.WithConcurrentBuild(false)));
-        return script;
+        return state.Script.ContinueWith<object>(code, options).RunFromAsync(state, _ => true, token);
     }
 
     /// <summary>Only trivia: no statement, declaration, using, attribute or directive (#r, #load).</summary>
