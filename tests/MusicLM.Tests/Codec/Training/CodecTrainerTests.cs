@@ -115,7 +115,9 @@ public class CodecTrainerTests : IDisposable
         var times = new[] { TimeSpan.Zero }.Concat(result.History.Select(h => h.Elapsed)).ToList();
         var longest = times.Zip(times.Skip(1), (a, b) => b - a).Max();
         output.WriteLine($"{result.StepsRun} steps in {result.Elapsed.TotalSeconds:F2} s (longest step {longest.TotalSeconds:F2} s)");
-        Assert.True(result.Elapsed <= budget + longest, $"ran {result.Elapsed} for a budget of {budget}");
+        // The budget is checked before each step, so the run ends at most one step (plus its logging,
+        // which a loaded CI machine can stretch to ~0.3 s) after the budget.
+        Assert.True(result.Elapsed <= budget + longest + TimeSpan.FromSeconds(1), $"ran {result.Elapsed} for a budget of {budget}");
         Assert.True(watch.Elapsed < budget + longest + TimeSpan.FromSeconds(5), $"the call took {watch.Elapsed} for a budget of {budget}");
 
         var lines = File.ReadAllLines(log);
