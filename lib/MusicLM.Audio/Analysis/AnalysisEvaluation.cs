@@ -14,11 +14,15 @@ public static class AnalysisEvaluation
 
     public static AnalysisReport Run(IEnumerable<AnalysisItem> items) => Report(items.Select(Evaluate).ToList());
 
-    /// <summary>Evaluates every clip of <paramref name="split"/> in a dataset manifest (null: every split).</summary>
-    public static AnalysisReport RunOnManifest(string manifestPath, string? split = "test")
+    /// <summary>
+    /// Evaluates every clip of <paramref name="split"/> in a dataset manifest (null: every split).
+    /// <paramref name="progress"/>, if given, is called before each clip with (clips done, clips, the clip's
+    /// audio path) and once at the end with (clips, clips, null).
+    /// </summary>
+    public static AnalysisReport RunOnManifest(string manifestPath, string? split = "test", Action<int, int, string?>? progress = null)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
-        var rows = new List<AnalysisRow>();
+        var clips = new List<(string Audio, double Bpm, string Key, KeyMode Mode)>();
         int lineNo = 0;
         foreach (var line in File.ReadLines(manifestPath))
         {
@@ -31,9 +35,16 @@ public static class AnalysisEvaluation
             double bpm = Required(r, "tempo_bpm", lineNo).GetDouble();
             string key = Required(r, "key", lineNo).GetString()!;
             var mode = Required(r, "mode", lineNo).GetString()!.Trim().ToLowerInvariant() == "minor" ? KeyMode.Minor : KeyMode.Major;
-            var clip = LoadClip(Path.Combine(dir, audio));
-            rows.Add(Evaluate(new AnalysisItem(audio, clip, bpm, key, mode)));
+            clips.Add((audio, bpm, key, mode));
         }
+        var rows = new List<AnalysisRow>(clips.Count);
+        for (var i = 0; i < clips.Count; i++)
+        {
+            var (audio, bpm, key, mode) = clips[i];
+            progress?.Invoke(i, clips.Count, audio);
+            rows.Add(Evaluate(new AnalysisItem(audio, LoadClip(Path.Combine(dir, audio)), bpm, key, mode)));
+        }
+        progress?.Invoke(clips.Count, clips.Count, null);
         return Report(rows);
     }
 

@@ -55,6 +55,10 @@ public class AnalysisEvaluationTests
             Assert.Equal(2, report.TempoErrors.Values.Sum());
             Assert.Contains("key and mode", report.Summary());
             Assert.Equal(3, AnalysisEvaluation.RunOnManifest(manifest, split: null).Count);
+            // Progress: before each clip of the split, then once at the end.
+            var reports = new List<(int, int, string?)>();
+            AnalysisEvaluation.RunOnManifest(manifest, progress: (done, total, clip) => reports.Add((done, total, clip)));
+            Assert.Equal(new (int, int, string?)[] { (0, 2, "audio/0.wav"), (1, 2, "audio/1.wav"), (2, 2, null) }, reports);
         }
         finally { Directory.Delete(dir, true); }
     }
