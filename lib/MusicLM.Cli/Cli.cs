@@ -35,6 +35,11 @@ public static class Cli
         if (result.Action is CliHelp) return result.Invoke(config);
 
         var command = result.CommandResult.Command;
+        if (command == root && result.GetValue(VersionOption) && result.UnmatchedTokens.Count == 0)
+        {
+            ctx.Out.WriteLine($"musiclm {Version} (libtorch {torch.version})");
+            return 0;
+        }
         var unmatched = result.UnmatchedTokens.FirstOrDefault() ?? DashArgument(result);
         if (unmatched is null && command.Subcommands.Count > 0 && command.Action is null)
         {
@@ -74,6 +79,7 @@ public static class Cli
         var root = new Command("musiclm", "MusicLM Notebooks: data, audio analysis, the neural codec, and engine checks.\n"
                                           + "Run 'musiclm <command> --help' for a command's options.");
         root.Options.Add(help);
+        root.Options.Add(VersionOption);
         root.With(
             Demo.Build(ctx),
             Info(ctx),
@@ -89,6 +95,14 @@ public static class Cli
             "musiclm codec --help");
         return root;
     }
+
+    private static readonly Option<bool> VersionOption = new("--version") { Description = "Print the version of musiclm and of its libtorch, then exit." };
+
+    /// <summary>The informational version of this build (the project's version, and the commit when the build knows it).</summary>
+    public static string Version =>
+        typeof(Cli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
+        ?? typeof(Cli).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     private static Command Info(CliContext ctx)
     {

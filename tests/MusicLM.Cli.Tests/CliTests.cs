@@ -99,6 +99,17 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Version_names_the_build_and_its_libtorch()
+    {
+        var (code, output, err) = Run("--version");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        Assert.Matches(@"^musiclm \d+\.\d+\.\d+\S* \(libtorch \d+\.\d+", output);
+        Assert.Contains("--version", Run("--help").Item2);
+        Assert.Equal(2, Run("--version", "--bogus").Item1);
+    }
+
+    [Fact]
     public void A_name_near_nothing_lists_the_valid_ones()
     {
         var (code, _, err) = Run("no-such-command");
