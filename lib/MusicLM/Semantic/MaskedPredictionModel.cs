@@ -57,8 +57,10 @@ public sealed class MaskedPredictionModel : Module
         using var scope = torch.NewDisposeScope();
         var x = input_proj.forward(frames);                                     // (B, T, C)
         if (mask is not null) x = torch.where(mask.unsqueeze(-1), mask_emb.expand_as(x), x);
-        var pos = pos_conv.forward(x.transpose(1, 2)).gelu().transpose(1, 2);   // (B, T, C)
-        x = x + pos;
+        // GELU on a contiguous (B, T, C) tensor: Debian's libtorch 1.13 computes GELU's backward wrongly (or reads
+        // garbage) when the incoming gradient is laid out unlike the input, as a transposed view's would be.
+        var pos = pos_conv.forward(x.transpose(1, 2)).transpose(1, 2).contiguous();   // (B, T, C)
+        x = x + pos.gelu();
         for (int i = 0; i < layers; i++) x = blocks[i].forward(x);              // (B, T, C)
         return x.MoveToOuterDisposeScope();
     }
