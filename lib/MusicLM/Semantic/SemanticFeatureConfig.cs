@@ -20,6 +20,12 @@ public sealed record SemanticFeatureConfig
     public int Mels { get; init; } = 64;
     /// <summary>FFT size of the chroma: 4096 at 16 kHz (256 ms) puts low notes a semitone apart in bins.</summary>
     public int ChromaFft { get; init; } = 4096;
+    /// <summary>
+    /// Scale of the standardised chroma and onset values relative to the log-mel bands: k-means measures Euclidean
+    /// distance, so with unit weights the 64 mel bands would outvote 12 chroma classes and 2 onset values.
+    /// </summary>
+    public double ChromaWeight { get; init; } = 1;
+    public double OnsetWeight { get; init; } = 1;
     /// <summary>Frames stacked on each side of a frame (HuBERT's MFCC features carried deltas; stacking gives the same local context).</summary>
     public int Context { get; init; } = 1;
 
@@ -37,6 +43,7 @@ public sealed record SemanticFeatureConfig
         if (MelFft < HopLength) throw new ArgumentException($"MelFft ({MelFft}) must cover the hop ({HopLength})");
         if (ChromaFft < HopLength) throw new ArgumentException($"ChromaFft ({ChromaFft}) must cover the hop ({HopLength})");
         if (Mels < 1) throw new ArgumentException($"Mels must be positive, got {Mels}");
+        if (!(ChromaWeight >= 0) || !(OnsetWeight >= 0)) throw new ArgumentException($"ChromaWeight and OnsetWeight must be ≥ 0, got {ChromaWeight}, {OnsetWeight}");
         if (Context < 0) throw new ArgumentException($"Context must be ≥ 0, got {Context}");
     }
 }

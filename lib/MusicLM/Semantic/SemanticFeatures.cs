@@ -83,11 +83,19 @@ public sealed class SemanticFeatures : Module
         return features.contiguous().MoveToOuterDisposeScope();                                   // (B, T, FrameDim)
     }
 
-    /// <summary>(x − mean) / std over the last dim: (..., FrameDim) → (..., FrameDim).</summary>
+    /// <summary>(x − mean) / std · weight over the last dim (weights: 1 for mel bands, the config's for chroma and onsets): (..., FrameDim) → (..., FrameDim).</summary>
     public Tensor Standardize(Tensor raw)
     {
         using var scope = torch.NewDisposeScope();
-        return ((raw - mean) / std).MoveToOuterDisposeScope();
+        return ((raw - mean) / std * GroupWeights()).MoveToOuterDisposeScope();
+    }
+
+    private Tensor GroupWeights()
+    {
+        var w = new float[Config.FrameDim];
+        for (int i = 0; i < w.Length; i++)
+            w[i] = i < Config.Mels ? 1f : i < Config.Mels + 12 ? (float)Config.ChromaWeight : (float)Config.OnsetWeight;
+        return torch.tensor(w);
     }
 
     /// <summary>
