@@ -23,7 +23,7 @@ public sealed record MaskedPredictionConfig
     public SpanMask Mask { get; init; } = new();
 
     /// <summary>Training steps (a time budget may stop earlier).</summary>
-    public int Steps { get; init; } = 400;
+    public int Steps { get; init; } = 300;
     public int BatchSize { get; init; } = 8;
     /// <summary>Frames per training crop (125 = 5 s at 25 Hz).</summary>
     public int CropFrames { get; init; } = 125;

@@ -72,6 +72,22 @@ public class SemanticTokenizerTests : IClassFixture<QuickTokenizer>
     }
 
     [Fact]
+    public void Long_audio_goes_through_the_encoder_in_windows()
+    {
+        // The quick config trains on crops of 50 frames; beyond 4 crops (8 s) the encoder runs in windows of 2 crops.
+        var clip = SyntheticMusic.Generate(1_000_004, 16000, 12.3).Audio;           // 196800 samples → 308 tokens
+        var tokens = Tok.Tokenize(clip, 1);
+        Assert.Equal(308, tokens.Length);
+        Assert.All(tokens, t => Assert.InRange(t, 0, Tok.VocabularySize - 1));
+        using var v = Tok.FrameVectors(clip, 1);
+        Assert.Equal(new long[] { 308, QuickTokenizer.Config.MaskedPrediction.Width }, v.shape);
+        // Away from window edges the windowed encoder sees enough context to agree with a shorter clip's tokens
+        // on most frames (the first 4 s: frames 0–99, inside the first window's core).
+        var head = Tok.Tokenize(new AudioClip(clip.Channel(0)[..64000], 16000), 1);
+        Assert.True(head.Take(90).Zip(tokens).Count(p => p.First == p.Second) >= 60, "windowed tokens disagree with the unwindowed ones");
+    }
+
+    [Fact]
     public void Iteration_0_tokens_stay_available_and_differ_from_iteration_1()
     {
         var t0 = Tok.TokenizeIteration0(quick.HeldOut);
