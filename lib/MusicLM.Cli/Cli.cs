@@ -62,7 +62,8 @@ public static class Cli
             return result.Invoke(config);
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or TorchException
-                                      or InvalidDataException or NotSupportedException or FormatException or JsonException)
+                                      or InvalidDataException or NotSupportedException or FormatException or JsonException
+                                      or MusicLM.Torch.Serialization.CheckpointFormatException)
         {
             ctx.Error.WriteLine($"{CliHelp.PathOf(command)}: {e.Message.ReplaceLineEndings(" ")}");
             return RunError;

@@ -122,6 +122,21 @@ public sealed class CodecCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_model_that_is_not_a_codec_checkpoint_is_one_line_and_exit_1()
+    {
+        var input = Wav(0.2);
+        var bogus = Path.Combine(dir, "bogus.safetensors");
+        File.WriteAllBytes(bogus, [8, 0, 0, 0, 0, 0, 0, 0, (byte)'{', (byte)'x']);   // a header length, then broken JSON
+        File.WriteAllText(Path.ChangeExtension(bogus, ".json"), "{\"SampleRate\": 16000}");
+        var (code, output, err) = Run("encode", "--model", bogus, "--in", input, "--out", Path.Combine(dir, "b.codes"));
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("musiclm codec encode: ", err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
     public void Encode_resamples_other_rates_and_decode_rejects_codes_of_another_codec()
     {
         var model = TinyModel();
