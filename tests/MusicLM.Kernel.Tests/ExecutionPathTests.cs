@@ -34,6 +34,16 @@ public sealed class ExecutionPathTests
         Assert.Contains(traceback, t => t.Contains("line 3"));
         Assert.Equal("5", k.Eval("before"));
 
+        // Frames in an earlier cell, in a lambda and after an await keep their cells' lines.
+        var defining = k.Run("class Checker\n{\n    public int Check(int x) =>\n        x > 2 ? throw new ArgumentException(\"too big\") : x;\n}").Reply.Content["execution_count"]!.GetValue<int>();
+        var (thrown, thrownOutputs) = k.Run("await Task.Yield();\nvar checker = new Checker();\nnew[] { 1, 2, 3 }.Select(x =>\n    checker.Check(x)).ToList()");
+        Assert.Equal("ArgumentException", thrown.Content["ename"]!.GetValue<string>());
+        var calling = thrown.Content["execution_count"]!.GetValue<int>();
+        var lines = thrownOutputs.Single(m => m.MsgType == "error").Content["traceback"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
+        Assert.Contains(lines, t => t.Contains($"Cell In[{defining}], line 4, in Check"));
+        Assert.Contains(lines, t => t.Contains($"Cell In[{calling}], line 4"));
+        Assert.Contains(lines, t => t.Contains($"Cell In[{calling}], line 3"));
+
         // A cell that does not compile changes nothing; the next one still sees everything.
         var (bad, _) = k.Run("var lost = 1;\nnotDefined");
         Assert.Equal("error", bad.Content["status"]!.GetValue<string>());

@@ -366,12 +366,14 @@ internal sealed partial class ScriptEngine
                 ns.StartsWith("System.Threading.Tasks", StringComparison.Ordinal) ||
                 ns == "System.Threading" && type?.Name == "ExecutionContext") continue;
             var file = frame.GetFileName();
+            var line = frame.GetFileLineNumber();
+            if (file is null && CellLines.Find(method, frame.GetILOffset()) is { } found) (file, line) = found;
             var cell = file is null ? null : CellFile().Match(file);
             var name = MethodDisplayName(method);
             if (cell is { Success: true })
             {
                 var where = name is "<Initialize>" or "<Main>$" ? "" : $", in {name}";
-                Add($"   at Cell In[{cell.Groups[1].Value}], line {frame.GetFileLineNumber()}{where}");
+                Add($"   at Cell In[{cell.Groups[1].Value}], line {line}{where}");
             }
             else if (type?.FullName?.StartsWith("Submission#", StringComparison.Ordinal) == true)
             {
@@ -379,7 +381,7 @@ internal sealed partial class ScriptEngine
             }
             else
             {
-                var location = file is null ? "" : $" in {file}:line {frame.GetFileLineNumber()}";
+                var location = file is null ? "" : $" in {file}:line {line}";
                 Add($"   at {FriendlyTypeName(type)}.{name}(){location}");
             }
         }

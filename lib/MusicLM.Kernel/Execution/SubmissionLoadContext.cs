@@ -15,10 +15,10 @@ internal sealed class SubmissionLoadContext() : AssemblyLoadContext("cells", isC
 {
     private readonly ConcurrentDictionary<string, Assembly> _cells = new(StringComparer.Ordinal);
 
-    /// <summary>Loads a cell's image (and its portable PDB, for the line numbers of stack frames).</summary>
-    public Assembly LoadCell(string assemblyName, Stream image, Stream? pdb)
+    /// <summary>Loads a cell's image.</summary>
+    public Assembly LoadCell(string assemblyName, Stream image)
     {
-        var assembly = LoadFromStream(image, pdb);
+        var assembly = LoadFromStream(image);
         _cells[assemblyName] = assembly;
         return assembly;
     }

@@ -18,8 +18,8 @@ namespace MusicLM.Kernel.Execution;
 /// </summary>
 internal sealed class SubmissionRunner
 {
-    /// <summary>A portable PDB, as Roslyn's scripting emits with debug information on: tracebacks show the cell's line numbers.</summary>
-    private static readonly EmitOptions PdbEmit = new(debugInformationFormat: DebugInformationFormat.PortablePdb);
+    /// <summary>No PDB: <see cref="CellLines"/> makes one when a traceback needs a cell's line numbers.</summary>
+    private static readonly EmitOptions ImageOnly = new();
 
     /// <summary>Roslyn's scheme for submission assemblies ("ℛ*" + a session id + "#" + the submission's number).</summary>
     private readonly string _assemblyPrefix = "\u211B*" + Guid.NewGuid().ToString("N") + "#";
@@ -69,8 +69,7 @@ internal sealed class SubmissionRunner
         if (!errors.IsEmpty) return null;
 
         using var image = new MemoryStream();
-        using var pdb = new MemoryStream();
-        var result = compilation.Emit(image, pdb, options: PdbEmit, cancellationToken: token);
+        var result = compilation.Emit(image, pdbStream: null, options: ImageOnly, cancellationToken: token);
         errors = Errors(result.Diagnostics);
         var submission = new Submission(previous, compilation, text, tree.FilePath);
         if (!result.Success)
@@ -81,8 +80,8 @@ internal sealed class SubmissionRunner
         }
 
         image.Position = 0;
-        pdb.Position = 0;
-        var assembly = _context.LoadCell(assemblyName, image, pdb);
+        var assembly = _context.LoadCell(assemblyName, image);
+        CellLines.Register(assembly, compilation);
         var factory = assembly.GetType(typeName, throwOnError: true)!.GetMethod("<Factory>", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
             ?? throw new InvalidOperationException($"{typeName} has no <Factory> method");
         return new Cell(submission, factory.CreateDelegate<Func<object?[], Task<object?>>>());
@@ -125,8 +124,7 @@ internal sealed class SubmissionRunner
     public static void Prime(Submission root)
     {
         using var image = new MemoryStream();
-        using var pdb = new MemoryStream();
-        root.Compilation.Emit(image, pdb, options: PdbEmit);
+        root.Compilation.Emit(image, pdbStream: null, options: ImageOnly);
     }
 
     private static ImmutableArray<Diagnostic> Errors(ImmutableArray<Diagnostic> diagnostics) =>
