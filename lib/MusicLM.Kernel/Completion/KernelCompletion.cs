@@ -178,7 +178,7 @@ internal sealed class KernelCompletion
     }
 
     /// <summary>The engine's last submission, once its start-up compilation is done (a warm-up may start before).</summary>
-    private Microsoft.CodeAnalysis.Scripting.Script? LastSubmission()
+    private Submission? LastSubmission()
     {
         for (int i = 0; i < 600; i++)
         {

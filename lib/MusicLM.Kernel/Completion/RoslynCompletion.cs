@@ -2,9 +2,9 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Completion;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Host.Mef;
-using Microsoft.CodeAnalysis.Scripting;
 using Microsoft.CodeAnalysis.Tags;
 using Microsoft.CodeAnalysis.Text;
+using MusicLM.Kernel.Execution;
 
 namespace MusicLM.Kernel.Completion;
 
@@ -23,12 +23,12 @@ internal sealed class RoslynCompletion
     private static readonly CSharpParseOptions ScriptParse = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
 
     private readonly AdhocWorkspace _workspace;
-    private readonly Dictionary<Script, ProjectId> _submissions = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Submission, ProjectId> _submissions = new(ReferenceEqualityComparer.Instance);
     private readonly ProjectId _cellProject = ProjectId.CreateNewId("cell");
     private readonly DocumentId _cellDocument;
     private readonly string _cellPath;
     private Solution _solution;
-    private Script? _head;
+    private Submission? _head;
     private CachedList? _list;
 
     /// <summary>Composes the IDE services (MEF over the Features and Workspaces assemblies): seconds, once.</summary>
@@ -45,7 +45,7 @@ internal sealed class RoslynCompletion
     /// The completions at UTF-16 offset <paramref name="position"/> of <paramref name="code"/>, typed
     /// as a cell that continues <paramref name="last"/>, filtered and ordered by the word being typed.
     /// </summary>
-    public async Task<CompletionAnswer> CompleteAsync(Script last, string code, int position, CancellationToken token)
+    public async Task<CompletionAnswer> CompleteAsync(Submission last, string code, int position, CancellationToken token)
     {
         position = Math.Clamp(position, 0, code.Length);
         var (wordStart, wordEnd) = Word(code, position);
@@ -97,15 +97,15 @@ internal sealed class RoslynCompletion
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
 
     /// <summary>The last list Roslyn computed: for the word at <see cref="Start"/> between <see cref="Before"/> and <see cref="After"/>, after submission <see cref="Head"/>.</summary>
-    private sealed record CachedList(Script Head, int Start, string Before, string After, IReadOnlyList<CompletionItem> Items);
+    private sealed record CachedList(Submission Head, int Start, string Before, string After, IReadOnlyList<CompletionItem> Items);
 
     /// <summary>The cell document, in a project continuing <paramref name="last"/>; submissions not yet mirrored are added first.</summary>
-    private Document Document(Script last, string code)
+    private Document Document(Submission last, string code)
     {
         if (!ReferenceEquals(last, _head))
         {
             var previous = AddSubmissions(last);
-            var compilation = last.GetCompilation();
+            var compilation = last.Compilation;
             if (_solution.ContainsProject(_cellProject)) _solution = _solution.RemoveProject(_cellProject);
             _solution = _solution.AddProject(SubmissionInfo(_cellProject, "Completion", compilation, last.GlobalsType, previous,
                 [DocumentInfo.Create(_cellDocument, Path.GetFileName(_cellPath), sourceCodeKind: SourceCodeKind.Script,
@@ -117,9 +117,9 @@ internal sealed class RoslynCompletion
     }
 
     /// <summary>Mirrors the submissions from the newest already mirrored one up to <paramref name="last"/>; the last one's project.</summary>
-    private ProjectId AddSubmissions(Script last)
+    private ProjectId AddSubmissions(Submission last)
     {
-        var missing = new Stack<Script>();
+        var missing = new Stack<Submission>();
         ProjectId? previous = null;
         for (var s = last; s is not null; s = s.Previous)
         {
@@ -134,9 +134,9 @@ internal sealed class RoslynCompletion
         {
             var id = ProjectId.CreateNewId($"submission {_submissions.Count}");
             var name = $"Submission{_submissions.Count}";
-            var compilation = script.GetCompilation();
-            var path = script.Options.FilePath is { Length: > 0 } p ? p : name + ".csx";
-            var text = TextAndVersion.Create(SourceText.From(script.Code ?? ""), VersionStamp.Create());
+            var compilation = script.Compilation;
+            var path = script.FilePath is { Length: > 0 } p ? p : name + ".csx";
+            var text = TextAndVersion.Create(SourceText.From(script.Code), VersionStamp.Create());
             _solution = _solution.AddProject(SubmissionInfo(id, name, compilation, script.GlobalsType, previous,
                 [DocumentInfo.Create(DocumentId.CreateNewId(id), Path.GetFileName(path), sourceCodeKind: SourceCodeKind.Script,
                     filePath: path, loader: TextLoader.From(text))]));
@@ -198,7 +198,7 @@ internal sealed class RoslynCompletion
     }
 
     /// <summary>The items at a position, unfiltered: what warm-up runs so the first real request finds the code paths compiled.</summary>
-    internal async Task WarmUpAsync(Script last, CancellationToken token)
+    internal async Task WarmUpAsync(Submission last, CancellationToken token)
     {
         await CompleteAsync(last, "Console.Wri", "Console.Wri".Length, token).ConfigureAwait(false);
         await CompleteAsync(last, "new List<int>().Whe", "new List<int>().Whe".Length, token).ConfigureAwait(false);

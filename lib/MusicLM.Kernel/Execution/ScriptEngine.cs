@@ -13,8 +13,11 @@ using Microsoft.CodeAnalysis.Scripting;
 namespace MusicLM.Kernel.Execution;
 
 /// <summary>
-/// Runs cells with Roslyn scripting: each cell continues the previous one's state (variables,
-/// usings, references), may await at top level, and its trailing expression is its value.
+/// Runs cells as Roslyn script submissions: each cell continues the previous one's state (variables,
+/// usings, references), may await at top level, and its trailing expression is its value. The kernel
+/// compiles, loads and starts each submission itself (<see cref="SubmissionRunner"/>);
+/// <c>MUSICLM_KERNEL_EXECUTION=scripting</c> runs them through Roslyn's scripting API instead, as
+/// the kernel did before (same semantics, a few milliseconds more per cell).
 /// Also answers completion, inspection and is-complete questions from the same compilation chain.
 /// </summary>
 internal sealed partial class ScriptEngine
@@ -33,9 +36,12 @@ internal sealed partial class ScriptEngine
     private readonly ScriptOptions _options;
     private readonly ScriptOptions _continuationOptions;
     private readonly CSharpParseOptions _parseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
-    private readonly Task<ScriptState<object>> _initial;
+    private readonly bool _scripting;
+    private readonly Task<Submission> _initial;
     private readonly CancellationTokenSource _warmUp = new();
-    private ScriptState<object>? _state;
+    private SubmissionRunner? _runner;
+    private ScriptState<object>? _state; // the scripting API's state (MUSICLM_KERNEL_EXECUTION=scripting)
+    private volatile Submission? _last;
 
     public ScriptEngine(string workingDirectory, KernelGlobals globals, AssemblyProbing probing)
     {
@@ -56,11 +62,32 @@ internal sealed partial class ScriptEngine
         // A submission sees the references of the ones before it, so later cells pass none: handing
         // Roslyn the ~170 framework assemblies again makes each cell's compilation sort them out anew.
         _continuationOptions = _options.WithReferences(Array.Empty<MetadataReference>());
+        _scripting = string.Equals(Environment.GetEnvironmentVariable("MUSICLM_KERNEL_EXECUTION"), "scripting", StringComparison.OrdinalIgnoreCase);
         // Roslyn's first compilation takes a second or two; do it while the notebook connects, then
         // compile (not run) a cell like a person's first one, so that its code paths are warm too
         // (given up as soon as a real cell comes, which must not share the CPU with it).
-        _initial = Task.Run(() => CSharpScript.RunAsync<object>("", CellOptions(0), _globals, typeof(KernelGlobals)));
-        _initial.ContinueWith(t => WarmUp(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        _initial = Task.Run(StartUp);
+        _initial.ContinueWith(_ => WarmUp(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+    }
+
+    /// <summary>The empty first submission, compiled: the root of the chain every cell continues.</summary>
+    private Submission StartUp()
+    {
+        Submission root;
+        if (_scripting)
+        {
+            _state = CSharpScript.RunAsync<object>("", CellOptions(0), _globals, typeof(KernelGlobals)).GetAwaiter().GetResult();
+            root = new Submission(null, (CSharpCompilation)_state.Script.GetCompilation(), "", CellPath(0));
+        }
+        else
+        {
+            var script = CSharpScript.Create<object>("", CellOptions(0), typeof(KernelGlobals));
+            root = new Submission(null, (CSharpCompilation)script.GetCompilation(), "", CellPath(0));
+            SubmissionRunner.Prime(root);
+            _runner = new SubmissionRunner(root, _globals);
+        }
+        _last = root;
+        return root;
     }
 
     private const string WarmUpCell =
@@ -69,12 +96,19 @@ internal sealed partial class ScriptEngine
         "Console.WriteLine($\"{__warm.Length} {__Twice(1)}\");\n" +
         "__warm.Sum()";
 
-    private void WarmUp(ScriptState<object> initial)
+    private void WarmUp()
     {
         try
         {
-            var tree = CSharpSyntaxTree.ParseText(WarmUpCell, _parseOptions);
-            initial.Script.ContinueWith<object>(InterruptRewriter.Rewrite(tree), _continuationOptions.WithFilePath("warm-up.csx"))
+            var rewritten = InterruptRewriter.Rewrite(CSharpSyntaxTree.ParseText(WarmUpCell, _parseOptions));
+            if (_runner is { } runner)
+            {
+                // Compiled and loaded, never run nor committed: the chain stays as it was.
+                if (runner.Compile(rewritten, Parse(rewritten, "warm-up.csx"), _warmUp.Token, out var errors) is null)
+                    KernelLog.Write($"warm-up cell did not compile: {errors.Select(FormatDiagnostic).FirstOrDefault()}");
+                return;
+            }
+            _state!.Script.ContinueWith<object>(rewritten, _continuationOptions.WithFilePath("warm-up.csx"))
                 .CreateDelegate(_warmUp.Token);
         }
         catch (OperationCanceledException)
@@ -92,13 +126,33 @@ internal sealed partial class ScriptEngine
     public static string LanguageVersionText =>
         LanguageVersion.Latest.MapSpecifiedToEffectiveVersion().ToDisplayString();
 
-    private ScriptState<object> State => _state ??= _initial.GetAwaiter().GetResult();
+    /// <summary>The last submission that ran, once the start-up compilation is done (waits for it).</summary>
+    private Submission Last
+    {
+        get
+        {
+            _initial.GetAwaiter().GetResult();
+            return _last!;
+        }
+    }
 
     /// <summary>
     /// The last submission that ran (what the next cell continues), without waiting for the start-up
     /// compilation: null until it is done. Completion chains its workspace on this.
     /// </summary>
-    internal Script? LastSubmission => (_state ?? (_initial.IsCompletedSuccessfully ? _initial.Result : null))?.Script;
+    internal Submission? LastSubmission => _last;
+
+    /// <summary>A cell's syntax tree as the compiler gets it: with its file name and an encoding (which a PDB needs).</summary>
+    private SyntaxTree Parse(string code, string path) =>
+        CSharpSyntaxTree.ParseText(Microsoft.CodeAnalysis.Text.SourceText.From(code, Encoding.UTF8), _parseOptions, path);
+
+    /// <summary>The code as a submission after the last one, compiled only as far as a question needs (completion, inspection).</summary>
+    private CSharpCompilation Continuation(string code)
+    {
+        var last = Last.Compilation;
+        return CSharpCompilation.CreateScriptCompilation("completion", Parse(code, CellPath(0)), references: null,
+            last.Options.WithScriptClassName("Completion").WithConcurrentBuild(false), last, typeof(object), typeof(KernelGlobals));
+    }
 
     /// <summary>The file name a cell's code carries (stack frames show it as "Cell In[n]").</summary>
     private ScriptOptions CellOptions(int executionCount) =>
@@ -127,13 +181,82 @@ internal sealed partial class ScriptEngine
             }
         }
 
-        var state = State;
-        var tree = CSharpSyntaxTree.ParseText(code, _parseOptions);
+        _initial.GetAwaiter().GetResult();
+        var path = CellPath(executionCount);
+        var tree = Parse(code, path);
         // Comments only: nothing to compile, load or run (a compilation would cost ~10 ms).
         if (HasNoCode(tree)) return CellOutcome.Success(null);
-        var options = _continuationOptions.WithFilePath(CellPath(executionCount));
         var rewritten = InterruptRewriter.Rewrite(tree);
+        return _runner is { } runner ? Run(runner, code, tree, rewritten, token) : RunScripting(code, rewritten, path, token);
+    }
 
+    /// <summary>
+    /// Compiles the cell with its interrupt and stack checks and runs it. Compile errors come from
+    /// the cell as written, so their positions are the user's; should only the rewritten cell fail
+    /// to compile, the cell runs without checks.
+    /// </summary>
+    private CellOutcome Run(SubmissionRunner runner, string code, SyntaxTree tree, string rewritten, CancellationToken token)
+    {
+        SubmissionRunner.Running run;
+        try
+        {
+            var cell = rewritten == code ? null : runner.Compile(rewritten, Parse(rewritten, tree.FilePath), token, out _);
+            if (cell is null)
+            {
+                cell = runner.Compile(code, tree, token, out var errors);
+                if (cell is null)
+                {
+                    var lines = errors.Select(FormatDiagnostic).ToList();
+                    return CellOutcome.Error("CompilationError", lines.FirstOrDefault() ?? "the cell did not compile", lines);
+                }
+            }
+            run = runner.Start(cell, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return Interrupted();
+        }
+        try
+        {
+            run.Task.Wait(token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Rewritten code stops at its next check; an await on something that ignores the
+            // token (Task.Delay without one) is abandoned instead, keeping the previous state.
+            try
+            {
+                if (!run.Task.Wait(TimeSpan.FromMilliseconds(500))) return Interrupted();
+            }
+            catch (AggregateException)
+            {
+                // the cell failed: reported below
+            }
+        }
+        catch (AggregateException)
+        {
+            // the cell failed: reported below
+        }
+        runner.Commit(run); // keeps what the cell defined before an exception, as IPython does
+        _last = runner.Last;
+        object? value;
+        try
+        {
+            value = run.Task.GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            if (ex is OperationCanceledException && token.IsCancellationRequested) return Interrupted();
+            return CellOutcome.Error(ex.GetType().Name, ex.Message, Traceback(ex));
+        }
+        return CellOutcome.Success(value);
+    }
+
+    /// <summary>The cell through Roslyn's scripting API (MUSICLM_KERNEL_EXECUTION=scripting).</summary>
+    private CellOutcome RunScripting(string code, string rewritten, string path, CancellationToken token)
+    {
+        var state = _state!;
+        var options = _continuationOptions.WithFilePath(path);
         ScriptState<object> next;
         try
         {
@@ -164,6 +287,7 @@ internal sealed partial class ScriptEngine
             return CellOutcome.Error("CompilationError", lines.FirstOrDefault() ?? e.Message, lines);
         }
         _state = next; // keeps what the cell defined before an exception, as IPython does
+        _last = new Submission(_last, (CSharpCompilation)next.Script.GetCompilation(), next.Script.Code, path);
         if (next.Exception is { } ex)
         {
             if (ex is OperationCanceledException && token.IsCancellationRequested) return Interrupted();
@@ -173,9 +297,7 @@ internal sealed partial class ScriptEngine
     }
 
     /// <summary>
-    /// Compiles the cell with its interrupt and stack checks and starts it. Compile errors come from
-    /// the cell as written, so their positions are the user's; should only the rewritten cell fail
-    /// to compile, the cell runs without checks. The compilation is Roslyn's emit only: Script.Compile
+    /// As <see cref="Run"/>, through the scripting API. The compilation is Roslyn's emit only: Script.Compile
     /// would bind every method body a second time to collect warnings, which the kernel does not show.
     /// </summary>
     private static Task<ScriptState<object>> Start(ScriptState<object> state, string code, string rewritten, ScriptOptions options, CancellationToken token)
@@ -244,12 +366,14 @@ internal sealed partial class ScriptEngine
                 ns.StartsWith("System.Threading.Tasks", StringComparison.Ordinal) ||
                 ns == "System.Threading" && type?.Name == "ExecutionContext") continue;
             var file = frame.GetFileName();
+            var line = frame.GetFileLineNumber();
+            if (file is null && CellLines.Find(method, frame.GetILOffset()) is { } found) (file, line) = found;
             var cell = file is null ? null : CellFile().Match(file);
             var name = MethodDisplayName(method);
             if (cell is { Success: true })
             {
                 var where = name is "<Initialize>" or "<Main>$" ? "" : $", in {name}";
-                Add($"   at Cell In[{cell.Groups[1].Value}], line {frame.GetFileLineNumber()}{where}");
+                Add($"   at Cell In[{cell.Groups[1].Value}], line {line}{where}");
             }
             else if (type?.FullName?.StartsWith("Submission#", StringComparison.Ordinal) == true)
             {
@@ -257,7 +381,7 @@ internal sealed partial class ScriptEngine
             }
             else
             {
-                var location = file is null ? "" : $" in {file}:line {frame.GetFileLineNumber()}";
+                var location = file is null ? "" : $" in {file}:line {line}";
                 Add($"   at {FriendlyTypeName(type)}.{name}(){location}");
             }
         }
@@ -313,7 +437,7 @@ internal sealed partial class ScriptEngine
         while (start > 0 && (char.IsLetterOrDigit(code[start - 1]) || code[start - 1] == '_')) start--;
         var prefix = code[start..cursor];
 
-        var compilation = State.Script.ContinueWith(code[..cursor], CellOptions(0)).GetCompilation();
+        var compilation = Continuation(code[..cursor]);
         var tree = compilation.SyntaxTrees.Single();
         var model = compilation.GetSemanticModel(tree);
         var root = tree.GetRoot();
@@ -372,7 +496,7 @@ internal sealed partial class ScriptEngine
     public string? Inspect(string code, int cursor)
     {
         cursor = Math.Clamp(cursor, 0, code.Length);
-        var compilation = State.Script.ContinueWith(code, CellOptions(0)).GetCompilation();
+        var compilation = Continuation(code);
         var tree = compilation.SyntaxTrees.Single();
         var model = compilation.GetSemanticModel(tree);
         var root = tree.GetRoot();
