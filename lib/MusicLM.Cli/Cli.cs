@@ -81,6 +81,7 @@ public static class Cli
             new Command("dataset", "Datasets: 'dataset synth' writes the synthetic captioned music dataset.").With(DatasetSynth.Build(ctx)),
             new Command("analysis", "Music analysis: 'analysis eval' scores tempo and key estimation against a manifest.").With(AnalysisEval.Build(ctx)),
             CodecCommand.Build(ctx),
+            MulanCommand.Build(ctx),
             BenchCommand.Build(ctx));
         CliHelp.SetExamples(root,
             "musiclm demo",

@@ -4,8 +4,8 @@ using MusicLM.Torch.nn;
 namespace MusicLM.MuLan;
 
 /// <summary>
-/// Log-mel (B, M, T) → embedding (B, E), not yet normalised (see <see cref="AudioTowerConfig"/>). The input is
-/// standardised per band with statistics of the training set (<c>mel_mean</c>, <c>mel_std</c>, set once by the
+/// Features (B, C, T) (log-mel bands, then chroma bins) → embedding (B, E), not yet normalised (see <see cref="AudioTowerConfig"/>). The input is
+/// standardised per row with statistics of the training set (<c>input_mean</c>, <c>input_std</c>, set once by the
 /// trainer and saved with the weights), so the first layer sees values near N(0, 1).
 /// </summary>
 public sealed class AudioTower : Module
@@ -16,29 +16,30 @@ public sealed class AudioTower : Module
     public readonly ModuleList<TransformerBlock> transformer;
     public readonly LayerNorm ln_f;
     public readonly Linear proj;
-    public Tensor mel_mean;
-    public Tensor mel_std;
+    public Tensor input_mean;
+    public Tensor input_std;
 
     public AudioTowerConfig Config { get; }
-    public int MelBands { get; }
+    /// <summary>Feature rows per frame (mel bands, plus chroma bins when the model uses them).</summary>
+    public int InputChannels { get; }
 
-    public AudioTower(AudioTowerConfig config, int melBands, int embeddingDim)
+    public AudioTower(AudioTowerConfig config, int inputChannels, int embeddingDim)
     {
         Config = config;
-        MelBands = melBands;
+        InputChannels = inputChannels;
         int c = config.Channels, k = config.KernelSize;
-        stem = new Conv1d(melBands, c, 5, padding: 2);
+        stem = new Conv1d(inputChannels, c, 5, padding: 2);
         blocks = new ModuleList<ConvResBlock>(Enumerable.Range(0, config.Stages).Select(_ => new ConvResBlock(c, k)));
         downsample = new ModuleList<Conv1d>(Enumerable.Range(0, config.Stages).Select(_ => new Conv1d(c, c, 3, stride: 2, padding: 1)));
         transformer = new ModuleList<TransformerBlock>(Enumerable.Range(0, config.TransformerLayers).Select(_ => new TransformerBlock(c, config.Heads)));
         ln_f = new LayerNorm(c);
         proj = new Linear(c, embeddingDim);
-        mel_mean = torch.zeros(melBands).DetachFromDisposeScope();
-        mel_std = torch.ones(melBands).DetachFromDisposeScope();
+        input_mean = torch.zeros(inputChannels).DetachFromDisposeScope();
+        input_std = torch.ones(inputChannels).DetachFromDisposeScope();
     }
 
     /// <summary>Standardised input: (mel − mean) / std per band, (B, M, T).</summary>
-    public Tensor Standardize(Tensor mel) => (mel - mel_mean.view(1, -1, 1)) / mel_std.view(1, -1, 1);
+    public Tensor Standardize(Tensor mel) => (mel - input_mean.view(1, -1, 1)) / input_std.view(1, -1, 1);
 
     /// <summary>Log-mel (B, M, T) → (B, E).</summary>
     public Tensor forward(Tensor mel)
@@ -75,7 +76,7 @@ public sealed class AudioTower : Module
     public void SetStatistics(Tensor mean, Tensor std)
     {
         using var _ = torch.no_grad();
-        mel_mean.copy_(mean);
-        mel_std.copy_(std.clamp_min(1e-3));
+        input_mean.copy_(mean);
+        input_std.copy_(std.clamp_min(1e-3));
     }
 }

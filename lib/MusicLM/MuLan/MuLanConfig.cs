@@ -18,6 +18,11 @@ public sealed record MuLanConfig
     public int NFft { get; init; } = 1024;
     /// <summary>Samples between log-mel frames (320 at 16 kHz: 50 frames/s, the codec's frame rate).</summary>
     public int HopLength { get; init; } = 320;
+    /// <summary>
+    /// Adds a 12-bin chromagram (librosa's chroma_stft with a 4,096-point window, same hop) under the log-mel
+    /// bands: mode and key live in pitch classes, which 64 mel bands blur at low frequencies.
+    /// </summary>
+    public bool Chroma { get; init; } = true;
     public AudioTowerConfig Audio { get; init; } = new();
     public TextTowerConfig Text { get; init; } = new();
     /// <summary>Dimensions of the joint space.</summary>
@@ -27,6 +32,12 @@ public sealed record MuLanConfig
     /// <summary>CLIP clamps the logit scale at 100 (τ ≥ 0.01) so training stays stable.</summary>
     public double MaxLogitScale { get; init; } = 100;
     public ConditioningQuantizerConfig Quantizer { get; init; } = new();
+
+    /// <summary>Rows of the feature matrix the audio tower reads: mel bands, then 12 chroma bins when <see cref="Chroma"/>.</summary>
+    [JsonIgnore] public int FeatureChannels => MelBands + (Chroma ? ChromaBins : 0);
+    public const int ChromaBins = 12;
+    /// <summary>The chroma's window: long, so low notes are a semitone apart in bins.</summary>
+    [JsonIgnore] public ChromaConfig ChromaFeatures => new(SampleRate, 4096, HopLength);
 
     /// <summary>Log-mel frames per second.</summary>
     [JsonIgnore] public double FrameRate => (double)SampleRate / HopLength;
@@ -49,7 +60,7 @@ public sealed record MuLanConfig
     /// <summary>A very small model for tests (seconds to train).</summary>
     public static MuLanConfig Tiny(int vocabSize, int maxLength = 32) => new()
     {
-        MelBands = 32, NFft = 512,
+        MelBands = 32, NFft = 512, Chroma = false,
         Audio = new AudioTowerConfig { Channels = 32, Stages = 2, TransformerLayers = 0 },
         Text = new TextTowerConfig { Width = 32, Layers = 1, Heads = 2, VocabSize = vocabSize, MaxLength = maxLength },
         EmbeddingDim = 16,

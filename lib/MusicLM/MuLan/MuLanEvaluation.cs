@@ -53,7 +53,7 @@ public sealed record MuLanEvaluation(
         if (heldOut.Any(h => h.Attributes is null)) throw new ArgumentException("every evaluation clip needs its ground-truth attributes", nameof(heldOut));
         var attrs = heldOut.Select(h => h.Attributes!).ToList();
         using var scope = torch.NewDisposeScope();
-        var audio = torch.cat(heldOut.Select(h => model.EmbedAudio(h.Mel.unsqueeze(0))).ToList(), 0); // (N, E)
+        var audio = model.EmbedFeatures(heldOut.Select(h => h.Mel).ToList());                      // (N, E)
         var text = model.EmbedText(heldOut.Select(h => h.Caption).ToList());                         // (N, E)
         var sim = text.matmul(audio.t());                                                            // (N_text, N_audio)
         int n = heldOut.Count;

@@ -22,6 +22,7 @@ public sealed class MuLanModel : Module
     public readonly ConditioningQuantizer quantizer;
 
     private readonly LogMel logMel;
+    private readonly Chroma? chroma;
 
     public MuLanConfig Config { get; }
     public CaptionTokenizer Tokenizer { get; }
@@ -34,11 +35,12 @@ public sealed class MuLanModel : Module
             throw new ArgumentException($"the text tower has {config.Text.VocabSize} tokens and {config.Text.MaxLength} positions, the tokenizer {tokenizer.VocabSize} and {tokenizer.MaxLength}");
         Config = config;
         Tokenizer = tokenizer;
-        audio = new AudioTower(config.Audio, config.MelBands, config.EmbeddingDim);
+        audio = new AudioTower(config.Audio, config.FeatureChannels, config.EmbeddingDim);
         text = new TextTower(config.Text, config.EmbeddingDim);
         using (var s = torch.scalar_tensor(Math.Log(1 / config.InitialTemperature))) logit_scale = new Parameter(s);
         quantizer = new ConditioningQuantizer(config.Quantizer, config.EmbeddingDim);
         logMel = new LogMel(config.Features);
+        if (config.Chroma) chroma = new Chroma(config.ChromaFeatures);
     }
 
     /// <summary>The course model with a tokenizer learnt on <paramref name="captions"/> (512 symbols, 64 tokens), weights from <paramref name="seed"/>.</summary>
@@ -58,8 +60,9 @@ public sealed class MuLanModel : Module
     // ---- features ----
 
     /// <summary>
-    /// The log-mel features of a clip, (M, T) with T = ⌊samples / hop⌋ + 1: mixed to mono and resampled to
-    /// <see cref="SampleRate"/> first when the clip is at another rate (so any rate works).
+    /// The features of a clip, (C, T): log-mel bands, then chroma bins when <see cref="MuLanConfig.Chroma"/>,
+    /// with T = ⌊samples / hop⌋ + 1. The clip is mixed to mono and resampled to <see cref="SampleRate"/> first when
+    /// it is at another rate (so any rate works); a clip shorter than the longest FFT window is zero-padded to it.
     /// </summary>
     public Tensor Features(AudioClip clip)
     {
@@ -69,8 +72,34 @@ public sealed class MuLanModel : Module
         if (mono.SampleRate != SampleRate) mono = Resampler.Resample(mono, SampleRate);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var x = torch.tensor(mono.Channel(0));                               // (T_samples)
-        return logMel.Forward(x).squeeze(0).MoveToOuterDisposeScope();       // (M, T)
+        var samples = mono.Channel(0);
+        var window = Math.Max(Config.NFft, chroma?.Config.NFft ?? 0);
+        if (samples.Length < window) Array.Resize(ref samples, window);
+        var x = torch.tensor(samples);                                       // (T_samples)
+        var mel = logMel.Forward(x).squeeze(0);                              // (M, T)
+        if (chroma is null) return mel.MoveToOuterDisposeScope();
+        var c = chroma.Forward(x).squeeze(0);                                // (12, T')
+        var t = Math.Min(mel.size(1), c.size(1));
+        return torch.cat(new[] { mel.narrow(1, 0, t), c.narrow(1, 0, t) }, 0).MoveToOuterDisposeScope(); // (M + 12, T)
+    }
+
+    /// <summary>
+    /// Embeddings (N, E) of many feature matrices (C, T_i), in batches of up to <paramref name="batchSize"/> of equal
+    /// length (whole clips of a dataset usually are), without gradients.
+    /// </summary>
+    public Tensor EmbedFeatures(IReadOnlyList<Tensor> features, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.Count == 0) throw new ArgumentException("no features", nameof(features));
+        using var scope = torch.NewDisposeScope();
+        var rows = new Tensor[features.Count];
+        foreach (var group in Enumerable.Range(0, features.Count).GroupBy(i => features[i].size(1)))
+            foreach (var chunk in group.Chunk(batchSize))
+            {
+                var e = EmbedAudio(torch.stack(chunk.Select(i => features[i]).ToList(), 0));   // (b, E)
+                for (var k = 0; k < chunk.Length; k++) rows[chunk[k]] = e[k];
+            }
+        return torch.stack(rows, 0).MoveToOuterDisposeScope();               // (N, E)
     }
 
     // ---- embeddings ----
@@ -81,11 +110,10 @@ public sealed class MuLanModel : Module
         ArgumentNullException.ThrowIfNull(clips);
         if (clips.Count == 0) throw new ArgumentException("no clips", nameof(clips));
         using var scope = torch.NewDisposeScope();
-        var rows = clips.Select(c => EmbedAudio(Features(c).unsqueeze(0))).ToList();
-        return torch.cat(rows, 0).MoveToOuterDisposeScope();                 // (B, E)
+        return EmbedFeatures(clips.Select(Features).ToList()).MoveToOuterDisposeScope(); // (B, E)
     }
 
-    /// <summary>Embeddings (B, E) of log-mel batches (B, M, T) from <see cref="Features"/>, unit norm, without gradients.</summary>
+    /// <summary>Embeddings (B, E) of feature batches (B, C, T) from <see cref="Features"/>, unit norm, without gradients.</summary>
     public Tensor EmbedAudio(Tensor mel)
     {
         using var _ = torch.no_grad();
@@ -113,8 +141,8 @@ public sealed class MuLanModel : Module
     /// <summary>The audio tower with gradients: log-mel (B, M, T) → unit-norm (B, E).</summary>
     public Tensor AudioEmbedding(Tensor mel)
     {
-        if (mel.dim() != 3 || mel.size(1) != Config.MelBands || mel.size(2) < 1 || mel.size(0) < 1)
-            throw new ArgumentException($"log-mel features must be (B, {Config.MelBands}, T) with T ≥ 1, got [{string.Join(", ", mel.shape)}]", nameof(mel));
+        if (mel.dim() != 3 || mel.size(1) != Config.FeatureChannels || mel.size(2) < 1 || mel.size(0) < 1)
+            throw new ArgumentException($"features must be (B, {Config.FeatureChannels}, T) with T ≥ 1 (see Features), got [{string.Join(", ", mel.shape)}]", nameof(mel));
         using var scope = torch.NewDisposeScope();
         return Normalize(audio.forward(mel)).MoveToOuterDisposeScope();
     }

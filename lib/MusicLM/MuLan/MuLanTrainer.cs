@@ -63,8 +63,8 @@ public sealed class MuLanTrainer : IDisposable
         if (steps is < 0) throw new ArgumentException($"steps must be ≥ 0, got {steps}", nameof(steps));
         if (train.Count < 2) throw new ArgumentException($"contrastive training needs at least 2 examples, got {train.Count}", nameof(train));
         foreach (var f in train)
-            if (f.Mel.dim() != 2 || f.Mel.size(0) != Model.Config.MelBands)
-                throw new ArgumentException($"features must be log-mel (M = {Model.Config.MelBands}, T), got [{string.Join(", ", f.Mel.shape)}]", nameof(train));
+            if (f.Mel.dim() != 2 || f.Mel.size(0) != Model.Config.FeatureChannels)
+                throw new ArgumentException($"features must be (C = {Model.Config.FeatureChannels}, T) from MuLanModel.Features, got [{string.Join(", ", f.Mel.shape)}]", nameof(train));
         if (Step == 0) SetStatistics(train);
 
         var history = new List<MuLanTrainingStep>();
@@ -149,7 +149,7 @@ public sealed class MuLanTrainer : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         var n = CropFrames;
-        long m = Model.Config.MelBands;
+        long m = Model.Config.FeatureChannels, bands = Model.Config.MelBands;   // frequency masks cover mel bands only
         var crops = new List<Tensor>();
         foreach (var p in picks)
         {
@@ -171,13 +171,13 @@ public sealed class MuLanTrainer : IDisposable
             }
             for (var k = 0; k < Config.FrequencyMasks; k++)
             {
-                var w = rng.Next(Math.Min(Config.FrequencyMaskBands, (int)m) + 1);
-                var f0 = rng.Next((int)m - w + 1);
+                var w = rng.Next(Math.Min(Config.FrequencyMaskBands, (int)bands) + 1);
+                var f0 = rng.Next((int)bands - w + 1);
                 for (var f = f0; f < f0 + w; f++) Array.Fill(keep, 0f, (int)(i * m * n + f * n), n);
             }
         }
         var mask = torch.tensor(keep, picks.Count, m, n);
-        var mean = Model.audio.mel_mean.view(1, m, 1);
+        var mean = Model.audio.input_mean.view(1, m, 1);
         return (batch * mask + mean * (1 - mask)).MoveToOuterDisposeScope();
     }
 
@@ -193,7 +193,7 @@ public sealed class MuLanTrainer : IDisposable
     public (double R1, double R5) HeldOutRecall(IReadOnlyList<MuLanFeatures> validation)
     {
         using var scope = torch.NewDisposeScope();
-        var a = torch.cat(validation.Select(v => Model.EmbedAudio(v.Mel.unsqueeze(0))).ToList(), 0); // (N, E)
+        var a = Model.EmbedFeatures(validation.Select(v => v.Mel).ToList());                         // (N, E)
         var t = Model.EmbedText(validation.Select(v => v.Caption).ToList());                          // (N, E)
         var ranks = MuLanEvaluation.Ranks(t.matmul(a.t()));                                           // (N)
         return (ranks.Count(r => r < 1) / (double)ranks.Length, ranks.Count(r => r < 5) / (double)ranks.Length);
@@ -211,11 +211,12 @@ public sealed class MuLanTrainer : IDisposable
         var rows = new List<Tensor>();
         foreach (var f in train)
         {
-            rows.Add(Model.EmbedAudio(f.Mel.unsqueeze(0)));
+            rows.Add(f.Mel);
             for (var c = 0; c < cropsPerClip && f.Frames > CropFrames; c++)
-                rows.Add(Model.EmbedAudio(f.Mel.narrow(1, rng.Next((int)(f.Frames - CropFrames + 1)), CropFrames).unsqueeze(0)));
+                rows.Add(f.Mel.narrow(1, rng.Next((int)(f.Frames - CropFrames + 1)), CropFrames));
         }
-        return Model.quantizer.Fit(torch.cat(rows, 0), Config.Seed);
+        var embeddings = Model.EmbedFeatures(rows);                           // (N, E)
+        return Model.quantizer.Fit(embeddings, Config.Seed);
     }
 
     // ---- checkpoints ----
