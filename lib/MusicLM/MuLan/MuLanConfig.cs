@@ -20,7 +20,9 @@ public sealed record MuLanConfig
     public int HopLength { get; init; } = 320;
     /// <summary>
     /// Adds a 12-bin chromagram (librosa's chroma_stft with a 4,096-point window, same hop) under the log-mel
-    /// bands: mode and key live in pitch classes, which 64 mel bands blur at low frequencies.
+    /// bands: mode and key live in pitch classes, which 64 mel bands blur at low frequencies. In two 7-minute runs
+    /// (319 steps each, 200 validation clips) it raised attribute-consistent precision@1 from 52 % to 57 % and
+    /// zero-shot style from 81 % to 92 % (lead instrument 75 % → 69 %, mode at chance in both).
     /// </summary>
     public bool Chroma { get; init; } = true;
     public AudioTowerConfig Audio { get; init; } = new();

@@ -3,7 +3,9 @@ namespace MusicLM.MuLan;
 /// <summary>
 /// How <see cref="MuLanTrainer"/> trains: AdamW with a linear warm-up then a cosine decay, gradient clipping,
 /// random crops of each clip's log-mel (computed once) with SpecAugment masks (Park et al. 2019), and the
-/// contrastive loss over the batch. The defaults are the course's, chosen by short runs on 2 CPU cores.
+/// contrastive loss over the batch. The defaults are the course's: a 7-minute run on 2 shared CPU cores (466 steps
+/// of batch 64 on 2,000 ten-second clips) reached text→audio recall@5 68 % over 200 held-out clips. Batch size,
+/// crop length and learning rate were set a priori, not compared by measurement.
 /// </summary>
 public sealed record MuLanTrainerConfig
 {
