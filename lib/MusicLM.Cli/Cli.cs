@@ -77,7 +77,7 @@ public static class Cli
         var parserHelp = (HelpAction)help.Action!;
         parserHelp.MaxWidth = 110;
         help.Action = new CliHelp(parserHelp);
-        var root = new Command("musiclm", "MusicLM Notebooks: data, audio analysis, the neural codec, and engine checks.\n"
+        var root = new Command("musiclm", "MusicLM Notebooks: data, audio analysis, the neural codec, semantic tokens, MuLan, and engine checks.\n"
                                           + "Run 'musiclm <command> --help' for a command's options.");
         root.Options.Add(help);
         root.Options.Add(VersionOption);
@@ -89,11 +89,14 @@ public static class Cli
             new Command("analysis", "Music analysis: 'analysis eval' scores tempo and key estimation against a manifest.").With(AnalysisEval.Build(ctx)),
             CodecCommand.Build(ctx),
             SemanticCommand.Build(ctx),
+            MulanCommand.Build(ctx),
             BenchCommand.Build(ctx));
         CliHelp.SetExamples(root,
             "musiclm demo",
             "musiclm dataset synth --out /tmp/synth --count 100 --seed 1 --sample-rate 16000",
             "musiclm codec train --data /tmp/synth --out /tmp/codec/course.safetensors --minutes 8",
+            "musiclm semantic fit --data /tmp/synth --out /tmp/semantic/course.safetensors --minutes 4",
+            "musiclm mulan train --data /tmp/synth --out /tmp/mulan/course.safetensors --minutes 7",
             "musiclm codec --help");
         return root;
     }
