@@ -31,7 +31,11 @@ public sealed record MuLanTrainerConfig
     public string? CheckpointPath { get; init; }
     public int Seed { get; init; } = 0;
 
-    /// <summary>For tests: small batches, short crops, no warm-up.</summary>
+    /// <summary>
+    /// For tests of the tiny model: small batches, short crops, no warm-up. Not for the course model: on 48 synthetic
+    /// clips it stayed at chance (loss ln 8) for 161 steps, where batches of 16 two-second crops at the default rate
+    /// with 10 warm-up steps reached held-out recall@5 of 58 % (chance 21 %) in 74 (notebook 04's quick mode).
+    /// </summary>
     public static MuLanTrainerConfig Quick => new() { BatchSize = 8, CropSeconds = 1.0, WarmupSteps = 0, EvalEvery = 0, LearningRate = 3e-3 };
 
     internal void Validate()
