@@ -127,13 +127,27 @@ public partial class Tensor
     public Tensor tanh() => Unary(Native.Unary.Tanh);
     public Tensor sigmoid() => Unary(Native.Unary.Sigmoid);
     public Tensor relu() => Unary(Native.Unary.Relu);
-    /// <summary>GELU; <paramref name="approximate"/> "none" (exact, erf) or "tanh".</summary>
+    /// <summary>
+    /// GELU; <paramref name="approximate"/> "none" (exact, erf) or "tanh". When a gradient will flow, the exact form is
+    /// computed as x · ½ (1 + erf(x / √2)) rather than by libtorch's fused kernel: the fused backward of Debian's libtorch
+    /// 1.13 (CPU) returns garbage (1e25 and more, different each run) when the incoming gradient is not laid out like
+    /// the input — e.g. after a transpose. The other activations were checked and are fine.
+    /// </summary>
     public Tensor gelu(string approximate = "none") => approximate switch
     {
+        "none" when requires_grad && torch.is_grad_enabled() => GeluByErf(),
         "none" => Unary(Native.Unary.Gelu),
         "tanh" => Unary(Native.Unary.GeluTanh),
         _ => throw new ArgumentException("approximate must be \"none\" or \"tanh\"", nameof(approximate)),
     };
+    private Tensor GeluByErf()
+    {
+        using var half = (this * Math.Sqrt(0.5)).erf();
+        using var onePlus = half + 1.0;
+        using var scaled = this * 0.5;
+        return scaled * onePlus;
+    }
+
     public Tensor silu() => Unary(Native.Unary.Silu);
     public Tensor elu(double alpha = 1.0) => new(mlt_elu(Handle, alpha));
     public Tensor leaky_relu(double negative_slope = 0.01) => new(mlt_leaky_relu(Handle, negative_slope));

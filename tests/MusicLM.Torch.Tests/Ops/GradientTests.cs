@@ -12,6 +12,27 @@ public class GradientTests
     static Tensor Lpos(int seed, params long[] shape) => Leaf(Rand((int)shape.Aggregate(1L, (a, b) => a * b), seed, 0.5, 2), shape);
 
     [Fact]
+    public void Gelu_gradients_do_not_depend_on_how_the_incoming_gradient_is_laid_out()
+    {
+        // libtorch 1.13's fused GELU backward returned garbage for a transposed incoming gradient (float32, CPU).
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(8);
+        var w = torch.randn(4, 24, 32);
+        foreach (var approximate in new[] { "none", "tanh" })
+            for (var run = 0; run < 5; run++)
+            {
+                var a = torch.randn(4, 32, 24).requires_grad_();
+                (a.gelu(approximate) * w.transpose(1, 2)).sum().backward();
+                var b = a.detach().clone().requires_grad_();
+                (b.gelu(approximate) * w.transpose(1, 2).contiguous()).sum().backward();
+                Assert.True((a.grad! - b.grad!).abs().max().item() < 1e-5, $"{approximate}, run {run}");
+                // and the values are GELU's: the exact form without autograd is libtorch's own kernel.
+                using (torch.no_grad())
+                    Assert.True((a.gelu(approximate) - a.detach().gelu(approximate)).abs().max().item() < 1e-6);
+            }
+    }
+
+    [Fact]
     public void The_gradient_check_itself_rejects_a_wrong_gradient()
     {
         using var scope = torch.NewDisposeScope();
