@@ -51,7 +51,7 @@ public sealed class AudioTower : Module
         var h = x.transpose(1, 2);                                            // (B, T', C)
         if (transformer.Count > 0)
         {
-            h = h + Positions(h.size(1), h.size(2));
+            h = h + Positions(h.size(1), h.size(2)).to(h.device);
             foreach (var block in transformer) h = block.forward(h);          // (B, T', C)
         }
         var pooled = ln_f.forward(h).mean(1);                                 // (B, C)

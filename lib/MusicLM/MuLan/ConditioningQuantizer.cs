@@ -8,7 +8,8 @@ namespace MusicLM.MuLan;
 /// nearest of its K vectors, level 2 the nearest to what is left, and so on; the codebooks are fitted by k-means
 /// on the residuals of the level before (residual k-means), on AUDIO embeddings, and applied at generation to
 /// TEXT embeddings: that is how a model trained without captions follows a prompt. Buffers: <c>codebooks</c>
-/// (L, K, D) and <c>fitted</c> (1; 0 until <see cref="Fit"/> ran).
+/// (L, K, D) and <c>fitted</c> (1; 0 until <see cref="Fit"/> ran). Inputs are moved to the buffers' device and
+/// tensors returned stay there.
 /// </summary>
 public sealed class ConditioningQuantizer : Module
 {
@@ -30,6 +31,8 @@ public sealed class ConditioningQuantizer : Module
     public int Levels => Config.Levels;
     public int CodebookSize => Config.CodebookSize;
     public bool IsFitted => fitted.item() > 0;
+    /// <summary>Where the codebooks live.</summary>
+    public Device Device => codebooks.device;
 
     /// <summary>
     /// Fits every level by k-means (Lloyd's algorithm, centres started on distinct random points; an emptied
@@ -44,7 +47,7 @@ public sealed class ConditioningQuantizer : Module
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var rng = new Random(seed);
-        var residual = embeddings.to(ScalarType.Float32).clone();              // (N, D)
+        var residual = embeddings.to(Device, ScalarType.Float32).clone();      // (N, D)
         var errors = new double[Levels];
         for (var level = 0; level < Levels; level++)
         {
@@ -67,7 +70,7 @@ public sealed class ConditioningQuantizer : Module
         if (n < 1 || n > Levels) throw new ArgumentException($"levels must be between 1 and {Levels}, got {n}", nameof(levels));
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var residual = embeddings.to(ScalarType.Float32);
+        var residual = embeddings.to(Device, ScalarType.Float32);
         var codes = new List<Tensor>();
         for (var level = 0; level < n; level++)
         {
@@ -85,9 +88,10 @@ public sealed class ConditioningQuantizer : Module
         if (tokens.dim() != 2 || tokens.size(1) < 1 || tokens.size(1) > Levels || tokens.dtype != ScalarType.Int64)
             throw new ArgumentException($"tokens must be int64 (B, n) with 1 ≤ n ≤ {Levels}, got {tokens.dtype} [{string.Join(", ", tokens.shape)}]", nameof(tokens));
         using var scope = torch.NewDisposeScope();
-        var sum = torch.zeros(tokens.size(0), Dimension);
+        var ids = tokens.to(Device);
+        var sum = torch.zeros(new[] { tokens.size(0), (long)Dimension }, device: Device);
         for (var level = 0; level < tokens.size(1); level++)
-            sum = sum + codebooks.select(0, level).index_select(0, tokens.select(1, level).contiguous());
+            sum = sum + codebooks.select(0, level).index_select(0, ids.select(1, level).contiguous());
         return sum.MoveToOuterDisposeScope();
     }
 
@@ -96,7 +100,7 @@ public sealed class ConditioningQuantizer : Module
     {
         using var scope = torch.NewDisposeScope();
         var back = Decode(Tokens(embeddings, levels));
-        return (back - embeddings).square().sum(1).mean().item();
+        return (back - embeddings.to(Device)).square().sum(1).mean().item();
     }
 
     private static Tensor Nearest(Tensor x, Tensor centres)
@@ -113,12 +117,12 @@ public sealed class ConditioningQuantizer : Module
         long n = x.size(0), dim = x.size(1);
         var picks = Enumerable.Range(0, (int)n).OrderBy(_ => rng.Next()).Take(Math.Min(k, (int)n)).ToList();
         while (picks.Count < k) picks.Add(rng.Next((int)n));                              // fewer points than codes
-        var centres = x.index_select(0, torch.tensor(picks.Select(i => (long)i).ToArray()));  // (K, D)
+        var centres = x.index_select(0, torch.tensor(picks.Select(i => (long)i).ToArray()).to(x.device));  // (K, D)
         for (var it = 0; it < iterations; it++)
         {
             var codes = Nearest(x, centres);                                              // (N)
-            var sums = torch.zeros(k, dim).scatter_add(0, codes.unsqueeze(1).expand(n, dim), x);  // (K, D)
-            var counts = torch.zeros(k).scatter_add(0, codes, torch.ones(n));               // (K)
+            var sums = torch.zeros(new[] { k, dim }, device: x.device).scatter_add(0, codes.unsqueeze(1).expand(n, dim), x);  // (K, D)
+            var counts = torch.zeros(new long[] { k }, device: x.device).scatter_add(0, codes, torch.ones(new[] { n }, device: x.device)); // (K)
             var used = counts.gt(0).unsqueeze(1);                                          // (K, 1)
             var means = sums / counts.clamp_min(1).unsqueeze(1);
             centres = torch.where(used, means, centres);

@@ -25,7 +25,7 @@ public static class ContrastiveLoss
         if (!positives.shape.SequenceEqual(new[] { b, b })) throw new ArgumentException($"positives must be ({b}, {b}), got [{string.Join(", ", positives.shape)}]", nameof(positives));
         using var scope = torch.NewDisposeScope();
         var logits = logitScale * text.matmul(audio.t());                   // (B_text, B_audio)
-        var p = positives.to(logits.dtype);                                 // (B, B)
+        var p = positives.to(logits.device, logits.dtype);                  // (B, B), built on the CPU
         var toAudio = p / p.sum(1, keepdim: true);                          // each text's targets over clips
         var toText = p.t() / p.t().sum(1, keepdim: true);                   // each clip's targets over texts
         var t2a = -(toAudio * logits.log_softmax(1)).sum(1).mean();

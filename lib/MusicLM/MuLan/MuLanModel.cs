@@ -12,6 +12,8 @@ namespace MusicLM.MuLan;
 /// <see cref="EmbedText"/> give L2-normalised (B, E) embeddings whose dot product is their cosine similarity;
 /// <see cref="Tokens"/> turns either into MusicLM's conditioning tokens (B, L). Keys: <c>audio.*</c>,
 /// <c>text.*</c>, <c>logit_scale</c>, <c>quantizer.*</c>; the caption vocabulary is saved beside the weights.
+/// After <c>to(device)</c> everything runs on <see cref="Device"/>: tensor inputs are moved there, returned tensors
+/// (features, embeddings, tokens) stay there.
 /// </summary>
 public sealed class MuLanModel : Module
 {
@@ -52,6 +54,8 @@ public sealed class MuLanModel : Module
     }
 
     public int SampleRate => Config.SampleRate;
+    /// <summary>Where the weights live (the device of <c>logit_scale</c>).</summary>
+    public Device Device => logit_scale.device;
     public int EmbeddingDim => Config.EmbeddingDim;
     /// <summary>1/τ now: exp(logit_scale), within CLIP's clamp.</summary>
     public double LogitScale => Math.Exp(Math.Clamp(logit_scale.item(), 0, Math.Log(Config.MaxLogitScale)));
@@ -63,6 +67,7 @@ public sealed class MuLanModel : Module
     /// The features of a clip, (C, T): log-mel bands, then chroma bins when <see cref="MuLanConfig.Chroma"/>,
     /// with T = ⌊samples / hop⌋ + 1. The clip is mixed to mono and resampled to <see cref="SampleRate"/> first when
     /// it is at another rate (so any rate works); a clip shorter than the longest FFT window is zero-padded to it.
+    /// Computed on, and returned on, <see cref="Device"/>.
     /// </summary>
     public Tensor Features(AudioClip clip)
     {
@@ -75,7 +80,7 @@ public sealed class MuLanModel : Module
         var samples = mono.Channel(0);
         var window = Math.Max(Config.NFft, chroma?.Config.NFft ?? 0);
         if (samples.Length < window) Array.Resize(ref samples, window);
-        var x = torch.tensor(samples);                                       // (T_samples)
+        var x = torch.tensor(samples).to(Device);                            // (T_samples)
         var mel = logMel.Forward(x).squeeze(0);                              // (M, T)
         if (chroma is null) return mel.MoveToOuterDisposeScope();
         var c = chroma.Forward(x).squeeze(0);                                // (12, T')
@@ -85,7 +90,8 @@ public sealed class MuLanModel : Module
 
     /// <summary>
     /// Embeddings (N, E) of many feature matrices (C, T_i), in batches of up to <paramref name="batchSize"/> of equal
-    /// length (whole clips of a dataset usually are), without gradients.
+    /// length (whole clips of a dataset usually are), without gradients. The features may be on any device (each
+    /// batch moves to <see cref="Device"/>).
     /// </summary>
     public Tensor EmbedFeatures(IReadOnlyList<Tensor> features, int batchSize = 32)
     {
@@ -144,14 +150,14 @@ public sealed class MuLanModel : Module
         if (mel.dim() != 3 || mel.size(1) != Config.FeatureChannels || mel.size(2) < 1 || mel.size(0) < 1)
             throw new ArgumentException($"features must be (B, {Config.FeatureChannels}, T) with T ≥ 1 (see Features), got [{string.Join(", ", mel.shape)}]", nameof(mel));
         using var scope = torch.NewDisposeScope();
-        return Normalize(audio.forward(mel)).MoveToOuterDisposeScope();
+        return Normalize(audio.forward(mel.to(Device))).MoveToOuterDisposeScope();
     }
 
     /// <summary>The text tower with gradients: ids and padding mask (B, L) → unit-norm (B, E).</summary>
     public Tensor TextEmbedding(Tensor ids, Tensor paddingMask)
     {
         using var scope = torch.NewDisposeScope();
-        return Normalize(text.forward(ids, paddingMask)).MoveToOuterDisposeScope();
+        return Normalize(text.forward(ids.to(Device), paddingMask.to(Device))).MoveToOuterDisposeScope();
     }
 
     /// <summary>The clamped logit scale as a tensor in the graph (scalar).</summary>
@@ -171,7 +177,7 @@ public sealed class MuLanModel : Module
     /// <summary>The caption vocabulary beside the weights: <c>mulan.safetensors</c> → <c>mulan.tokenizer.json</c>.</summary>
     public static string TokenizerPath(string path) => Path.ChangeExtension(path, ".tokenizer.json");
 
-    /// <summary>Saves the weights (safetensors), the vocabulary and the config (JSON, written last).</summary>
+    /// <summary>Saves the weights (safetensors, copied to the CPU from any device), the vocabulary and the config (JSON, written last).</summary>
     public void Save(string path, IReadOnlyDictionary<string, Tensor>? optimizerState = null)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -183,6 +189,7 @@ public sealed class MuLanModel : Module
     /// <summary>
     /// Loads a model saved with <see cref="Save"/>. A checkpoint of another kind of model (a codec), a missing
     /// or malformed vocabulary, or weights of another shape are a <see cref="CheckpointFormatException"/>.
+    /// The model is on the CPU (move it with <c>to(device)</c>).
     /// </summary>
     public static MuLanModel Load(string path)
     {

@@ -24,6 +24,7 @@ public sealed class MuLanTrainer : IDisposable
         Config = config ?? new MuLanTrainerConfig();
         Config.Validate();
         Model = model;
+        if (Config.Device is { } device) model.to(device);                    // before the optimizer sees the parameters
         optimizer = new AdamW(model.parameters(), Config.LearningRate, weight_decay: Config.WeightDecay);
     }
 
@@ -158,7 +159,7 @@ public sealed class MuLanTrainer : IDisposable
             var start = rng.Next((int)(x.size(1) - n + 1));
             crops.Add(x.narrow(1, start, n));
         }
-        var batch = torch.stack(crops, 0);                                     // (B, M, T_crop)
+        var batch = torch.stack(crops, 0).to(Model.Device);                    // (B, M, T_crop)
         var keep = new float[picks.Count * m * n];
         Array.Fill(keep, 1f);
         for (var i = 0; i < picks.Count; i++)
@@ -176,7 +177,7 @@ public sealed class MuLanTrainer : IDisposable
                 for (var f = f0; f < f0 + w; f++) Array.Fill(keep, 0f, (int)(i * m * n + f * n), n);
             }
         }
-        var mask = torch.tensor(keep, picks.Count, m, n);
+        var mask = torch.tensor(keep, picks.Count, m, n).to(Model.Device);
         var mean = Model.audio.input_mean.view(1, m, 1);
         return (batch * mask + mean * (1 - mask)).MoveToOuterDisposeScope();
     }

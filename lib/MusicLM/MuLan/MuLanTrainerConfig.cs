@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using MusicLM.Torch;
+
 namespace MusicLM.MuLan;
 
 /// <summary>
@@ -10,6 +13,12 @@ namespace MusicLM.MuLan;
 public sealed record MuLanTrainerConfig
 {
     public int BatchSize { get; init; } = 64;
+    /// <summary>
+    /// Where to train: the trainer moves the model there before building its optimizer (null: where the model is).
+    /// Features stay where they were computed and move to it one batch at a time. Random choices are drawn as on the
+    /// CPU. Not saved with the trainer config: a resumed run trains where its caller says.
+    /// </summary>
+    [JsonIgnore] public Device? Device { get; init; }
     /// <summary>Length of the random log-mel crop each step trains on.</summary>
     public double CropSeconds { get; init; } = 4.0;
     public double LearningRate { get; init; } = 1e-3;

@@ -61,7 +61,7 @@ public sealed record ZeroShotResult(string Task, double Accuracy, double Chance,
             var e = model.EmbedText(prompts[c]).mean(0);                       // (E)
             return e / e.norm();
         }).ToList(), 0);                                                        // (C, E)
-        var predicted = audio.matmul(centres.t()).argmax(1).ToArray<long>();    // (N)
+        var predicted = audio.to(model.Device).matmul(centres.t()).argmax(1).ToArray<long>();   // (N)
         return (predicted.Select(p => (int)p).ToArray(), classes);
     }
 

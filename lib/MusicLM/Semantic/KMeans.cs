@@ -25,6 +25,8 @@ public sealed class KMeans : Module
     public long Clusters => centroids.size(0);
     /// <summary>D.</summary>
     public long Dim => centroids.size(1);
+    /// <summary>Where the centroids live; <see cref="Assign"/> and <see cref="Inertia"/> move their points here.</summary>
+    public Device Device => centroids.device;
     /// <summary>The inertia of each Lloyd iteration's assignment (empty for a loaded model).</summary>
     public IReadOnlyList<double> InertiaHistory { get; private set; } = Array.Empty<double>();
     /// <summary>Empty clusters re-seeded during the fit.</summary>
@@ -35,7 +37,7 @@ public sealed class KMeans : Module
     /// <summary>
     /// Clusters x (N, D) into <see cref="KMeansConfig.Clusters"/> groups. <paramref name="init"/> (K, D), when given,
     /// replaces the k-means++ seeding (tests use it to force an empty cluster). <paramref name="progress"/> is told
-    /// about every Lloyd iteration.
+    /// about every Lloyd iteration. The fit runs on the device of <paramref name="x"/>, and the centroids stay there.
     /// </summary>
     public static KMeans Fit(Tensor x, KMeansConfig config, Tensor? init = null, IProgress<KMeansIteration>? progress = null)
     {
@@ -49,6 +51,7 @@ public sealed class KMeans : Module
             throw new ArgumentException($"init must be (K, D) = ({k}, {d}), got [{string.Join(", ", init.shape)}]", nameof(init));
 
         var model = new KMeans(k, d) { chunkElements = config.ChunkElements };
+        model.to(x.device);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var points = x.to(ScalarType.Float32).contiguous();
@@ -57,16 +60,16 @@ public sealed class KMeans : Module
             if (finite.item() == 0) throw new ArgumentException("points contain NaN or infinity", nameof(x));
         }
         var rng = new Random(config.Seed);
-        var c = init is not null ? init.to(ScalarType.Float32).clone() : PlusPlus(points, (int)k, config, rng);
+        var c = init is not null ? init.to(points.device, ScalarType.Float32).clone() : PlusPlus(points, (int)k, config, rng);
         model.centroids.copy_(c);
 
         var history = new List<double>();
-        var distances = torch.empty(n);                                             // (N) squared distance to the nearest centre
+        var distances = torch.empty(new[] { n }, device: points.device);                                           // (N) squared distance to the nearest centre
         for (int it = 0; it < config.MaxIterations; it++)
         {
             using var step = torch.NewDisposeScope();
-            var sums = torch.zeros(new[] { k, d }, ScalarType.Float64);                // (K, D)
-            var counts = torch.zeros(new[] { k }, ScalarType.Float64);                 // (K)
+            var sums = torch.zeros(new[] { k, d }, ScalarType.Float64, points.device);          // (K, D)
+            var counts = torch.zeros(new[] { k }, ScalarType.Float64, points.device);          // (K)
             double inertia = 0;
             foreach (var (start, rows) in model.Chunks(n))
             {
@@ -75,7 +78,7 @@ public sealed class KMeans : Module
                 var (ids, d2) = model.Nearest(xc);                                     // (n), (n)
                 distances.narrow(0, start, rows).copy_(d2);
                 sums.scatter_add_(0, ids.unsqueeze(1).expand(rows, d), xc.to(ScalarType.Float64));
-                counts.scatter_add_(0, ids, torch.ones(new[] { rows }, ScalarType.Float64));
+                counts.scatter_add_(0, ids, torch.ones(new[] { rows }, ScalarType.Float64, points.device));
                 inertia += d2.sum(new long[] { 0 }).to(ScalarType.Float64).item();
             }
             history.Add(inertia);
@@ -113,9 +116,9 @@ public sealed class KMeans : Module
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var shape = x.shape;
-        var flat = x.reshape(-1, Dim).to(ScalarType.Float32);                         // (N, D)
+        var flat = x.reshape(-1, Dim).to(Device, ScalarType.Float32);                 // (N, D)
         long n = flat.size(0);
-        var ids = torch.empty(new[] { n }, ScalarType.Int64);
+        var ids = torch.empty(new[] { n }, ScalarType.Int64, Device);
         foreach (var (start, rows) in Chunks(n))
         {
             using var chunkScope = torch.NewDisposeScope();
@@ -130,7 +133,7 @@ public sealed class KMeans : Module
         CheckPoints(x);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var flat = x.reshape(-1, Dim).to(ScalarType.Float32);
+        var flat = x.reshape(-1, Dim).to(Device, ScalarType.Float32);
         double total = 0;
         foreach (var (start, rows) in Chunks(flat.size(0)))
         {
@@ -171,7 +174,7 @@ public sealed class KMeans : Module
         using var scope = torch.NewDisposeScope();
         long n = points.size(0);
         int m = (int)Math.Min(n, Math.Max(config.InitSamples, 4L * k));
-        var sample = m == n ? points : points.index_select(0, torch.tensor(Subsample(n, m, rng)));   // (M, D)
+        var sample = m == n ? points : points.index_select(0, torch.tensor(Subsample(n, m, rng)).to(points.device));   // (M, D)
         int trials = config.LocalTrials ?? 2 + (int)Math.Log(k);
         var sq = sample.pow(2).sum(1);                                                 // (M)
         var chosen = new long[k];
@@ -193,14 +196,14 @@ public sealed class KMeans : Module
             chosen[i] = candidates[best];
             closest.copy_(potential[best]);
         }
-        return sample.index_select(0, torch.tensor(chosen)).MoveToOuterDisposeScope();   // (K, D)
+        return sample.index_select(0, torch.tensor(chosen).to(sample.device)).MoveToOuterDisposeScope();   // (K, D)
     }
 
     /// <summary>Squared distances (L, M) from the rows <paramref name="rows"/> of sample (M, D) to every row.</summary>
     private static Tensor SquaredDistances(Tensor sample, Tensor sq, long[] rows)
     {
         using var scope = torch.NewDisposeScope();
-        var idx = torch.tensor(rows);
+        var idx = torch.tensor(rows).to(sample.device);
         var c = sample.index_select(0, idx);                                           // (L, D)
         var d2 = sq.index_select(0, idx).unsqueeze(1) - 2 * c.matmul(sample.t()) + sq.unsqueeze(0);
         return d2.clamp_min(0).MoveToOuterDisposeScope();                              // (L, M)

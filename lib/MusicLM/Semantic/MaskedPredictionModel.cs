@@ -36,6 +36,8 @@ public sealed class MaskedPredictionModel : Module
     public MaskedPredictionConfig Config { get; }
     public long InputDim => input_proj.in_features;
     public long Classes => head.out_features;
+    /// <summary>Where the weights live; <see cref="forward"/> and <see cref="Hidden"/> move frames and mask here.</summary>
+    public Device Device => mask_emb.device;
 
     /// <summary>Logits (B, T, K) for frames (B, T, F); <paramref name="mask"/> (B, T) bool marks the frames to hide.</summary>
     public Tensor forward(Tensor frames, Tensor? mask = null)
@@ -55,8 +57,8 @@ public sealed class MaskedPredictionModel : Module
             throw new ArgumentException($"frames must be (B, T, {InputDim}), got [{string.Join(", ", frames.shape)}]", nameof(frames));
         if (layers < 0 || layers > blocks.Count) throw new ArgumentException($"layers must be between 0 and {blocks.Count}, got {layers}", nameof(layers));
         using var scope = torch.NewDisposeScope();
-        var x = input_proj.forward(frames);                                     // (B, T, C)
-        if (mask is not null) x = torch.where(mask.unsqueeze(-1), mask_emb.expand_as(x), x);
+        var x = input_proj.forward(frames.to(Device));                          // (B, T, C)
+        if (mask is not null) x = torch.where(mask.to(Device).unsqueeze(-1), mask_emb.expand_as(x), x);
         // GELU on a contiguous (B, T, C) tensor: Debian's libtorch 1.13 computes GELU's backward wrongly (or reads
         // garbage) when the incoming gradient is laid out unlike the input, as a transposed view's would be.
         var pos = pos_conv.forward(x.transpose(1, 2)).transpose(1, 2).contiguous();   // (B, T, C)

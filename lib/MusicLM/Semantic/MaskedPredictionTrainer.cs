@@ -11,7 +11,8 @@ namespace MusicLM.Semantic;
 /// frames only): random crops of the clips, span masks (<see cref="SpanMask"/>), cross-entropy against each masked
 /// frame's iteration-0 cluster, AdamW with linear warm-up, then a half-cosine decay, gradients clipped.
 /// Crops and masks come from a <see cref="Random"/> seeded by the constructor's seed; the model has no dropout,
-/// so a run of a given number of steps is deterministic.
+/// so a run of a given number of steps is deterministic. Steps run on the model's device: each batch of crops,
+/// its targets and its mask are moved there (the clips may live anywhere).
 /// </summary>
 public sealed class MaskedPredictionTrainer : IDisposable
 {
@@ -91,9 +92,9 @@ public sealed class MaskedPredictionTrainer : IDisposable
             xs.Add(frames[i].narrow(0, start, crop));
             ys.Add(targets[i].narrow(0, start, crop));
         }
-        var x = torch.stack(xs);                                                   // (B, T, F)
-        var y = torch.stack(ys);                                                   // (B, T)
-        var mask = Config.Mask.Sample(B, crop, rng);                               // (B, T)
+        var x = torch.stack(xs).to(Model.Device);                                  // (B, T, F)
+        var y = torch.stack(ys).to(Model.Device);                                  // (B, T)
+        var mask = Config.Mask.Sample(B, crop, rng).to(Model.Device);              // (B, T), drawn on the CPU by rng
         var masked = y.masked_fill(mask.logical_not(), -100);                      // only masked frames count
 
         optimizer.zero_grad();

@@ -44,6 +44,9 @@ public sealed class SemanticFeatures : Module
 
     public SemanticFeatureConfig Config { get; }
 
+    /// <summary>Where the statistics live; <see cref="Raw"/> and <see cref="Standardize"/> move their input here.</summary>
+    public Device Device => mean.device;
+
     /// <summary>Frames for <paramref name="samples"/> samples: ⌈S / hop⌉.</summary>
     public long FramesFor(long samples) => (samples + Config.HopLength - 1) / Config.HopLength;
 
@@ -58,7 +61,7 @@ public sealed class SemanticFeatures : Module
         using var scope = torch.NewDisposeScope();
         long S = audio.size(1), T = FramesFor(S);
         int hop = Config.HopLength, sub = hop / OnsetSubframes, half = hop / 2;
-        var x = audio.to(ScalarType.Float32);
+        var x = audio.to(Device, ScalarType.Float32);                                            // (B, S) on the statistics' device
 
         // Sub-frame j (hop / 5 apart) is centred at sample sub · j − 2 · sub + half, so frame t's middle is sub-frame 5t + 2.
         var left = Config.MelFft / 2 - half + 2 * sub;
@@ -87,7 +90,7 @@ public sealed class SemanticFeatures : Module
     public Tensor Standardize(Tensor raw)
     {
         using var scope = torch.NewDisposeScope();
-        return ((raw - mean) / std * GroupWeights()).MoveToOuterDisposeScope();
+        return ((raw.to(Device) - mean) / std * GroupWeights()).MoveToOuterDisposeScope();
     }
 
     private Tensor GroupWeights()
@@ -95,7 +98,7 @@ public sealed class SemanticFeatures : Module
         var w = new float[Config.FrameDim];
         for (int i = 0; i < w.Length; i++)
             w[i] = i < Config.Mels ? 1f : i < Config.Mels + 12 ? (float)Config.ChromaWeight : (float)Config.OnsetWeight;
-        return torch.tensor(w);
+        return torch.tensor(w).to(Device);
     }
 
     /// <summary>

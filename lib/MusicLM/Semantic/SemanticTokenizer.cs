@@ -53,6 +53,8 @@ public sealed class SemanticTokenizer : Module
     public double FrameRate => Config.FrameRate;
     /// <summary>The sample rate audio is tokenized at (clips at other rates are resampled).</summary>
     public int SampleRate => Config.SampleRate;
+    /// <summary>Where the tokenizer's buffers and weights live (after <c>to(device)</c>, or the config's device for a fit one).</summary>
+    public Device Device => features.Device;
     /// <summary>What the last <see cref="Fit"/> did (null for a loaded tokenizer).</summary>
     public SemanticFitReport? Report { get; private set; }
 
@@ -66,6 +68,7 @@ public sealed class SemanticTokenizer : Module
     /// when <see cref="SemanticTokenizerConfig.Iterations"/> is 1 and the <paramref name="budget"/> leaves time,
     /// iteration 1 (training stops early to leave time for its clustering). Deterministic for the config's seed when
     /// the budget does not cut training short. Reseeds the engine's process-wide generator (initial weights).
+    /// Runs on <see cref="SemanticTokenizerConfig.Device"/> (null: the CPU); the tokenizer returned stays there.
     /// </summary>
     public static SemanticTokenizer Fit(IReadOnlyList<AudioClip> clips, SemanticTokenizerConfig? config = null, TimeSpan? budget = null,
         IProgress<SemanticFitProgress>? progress = null)
@@ -82,6 +85,7 @@ public sealed class SemanticTokenizer : Module
         var tokenizer = new SemanticTokenizer(config, 0);
         try
         {
+            tokenizer.to(config.Device ?? Torch.Device.CPU);
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
             // Features and their statistics.
@@ -150,9 +154,10 @@ public sealed class SemanticTokenizer : Module
         IProgress<SemanticFitProgress>? progress, Stopwatch watch, out IReadOnlyList<MaskedPredictionStep> history)
     {
         torch.manual_seed((ulong)Config.Seed);
-        var next = new SemanticTokenizer(Config, 1);
+        var next = new SemanticTokenizer(Config, 1);                                     // weights drawn on the CPU, then moved
         try
         {
+            next.to(Device);
             next.features.load_state_dict(features.state_dict());
             next.kmeans0.load_state_dict(kmeans0.state_dict());
             next.kmeans0.InertiaHistoryFrom(kmeans0);
@@ -189,7 +194,8 @@ public sealed class SemanticTokenizer : Module
 
     /// <summary>
     /// Tokens of audio (B, 1, S) at 16 kHz → (B, T) int64, T = ⌈S / 640⌉. A tensor is not resampled:
-    /// <paramref name="sampleRate"/>, when given, must be <see cref="SampleRate"/>.
+    /// <paramref name="sampleRate"/>, when given, must be <see cref="SampleRate"/>. The audio is moved to
+    /// <see cref="Device"/> and the tokens stay there.
     /// </summary>
     public Tensor Tokenize(Tensor audio, int? iteration = null, int? sampleRate = null)
     {
@@ -201,7 +207,7 @@ public sealed class SemanticTokenizer : Module
 
     /// <summary>
     /// The vectors that iteration <paramref name="iteration"/> clusters, for a clip: (T, D) — stacked standardised
-    /// features (iteration 0) or the encoder's middle layer (iteration 1). For plots of what the tokens quantise.
+    /// features (iteration 0) or the encoder's middle layer (iteration 1), on <see cref="Device"/>. For plots of what the tokens quantise.
     /// </summary>
     public Tensor FrameVectors(AudioClip clip, int? iteration = null)
     {
@@ -252,7 +258,7 @@ public sealed class SemanticTokenizer : Module
         return torch.cat(parts, 1).MoveToOuterDisposeScope();                            // (B, T, C)
     }
 
-    /// <summary>A clip as (1, 1, S) at the tokenizer's rate, mono.</summary>
+    /// <summary>A clip as (1, 1, S) at the tokenizer's rate, mono, on <see cref="Device"/>.</summary>
     private Tensor Prepare(AudioClip clip, string what)
     {
         ArgumentNullException.ThrowIfNull(clip);
@@ -260,12 +266,12 @@ public sealed class SemanticTokenizer : Module
         var mono = clip.ToMono();
         if (mono.SampleRate != SampleRate) mono = Resampler.Resample(mono, SampleRate);
         var samples = mono.Channel(0);
-        return torch.tensor(samples, 1, 1, samples.Length);
+        return torch.tensor(samples, 1, 1, samples.Length).to(Device);
     }
 
     // ---- checkpoints ----
 
-    /// <summary>Saves the weights (safetensors) and the config (JSON beside them, <see cref="Checkpoint"/>).</summary>
+    /// <summary>Saves the weights (safetensors, copied to the CPU from any device) and the config (JSON beside them, <see cref="Checkpoint"/>).</summary>
     public void Save(string path)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -276,6 +282,7 @@ public sealed class SemanticTokenizer : Module
     /// <summary>
     /// Loads a tokenizer saved with <see cref="Save"/>; its tokens are bit-identical to the saved one's. Another
     /// model's checkpoint (e.g. a codec's) or weights that do not match the config raise <see cref="CheckpointFormatException"/>.
+    /// The tokenizer is on the CPU (move it with <c>to(device)</c>).
     /// </summary>
     public static SemanticTokenizer Load(string path)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MusicLM.Torch;
 
 namespace MusicLM.Semantic;
 
@@ -21,6 +22,11 @@ public sealed record SemanticTokenizerConfig
     public MaskedPredictionConfig MaskedPrediction { get; init; } = new();
     /// <summary>Seed of every random choice: k-means seeding, the transformer's initial weights, crops and masks.</summary>
     public int Seed { get; init; }
+    /// <summary>
+    /// Where <see cref="SemanticTokenizer.Fit"/> computes features, clusters and trains (null: the CPU). Random choices
+    /// are drawn as on the CPU, so only floating-point rounding differs. Not saved: a checkpoint loads on the CPU.
+    /// </summary>
+    [JsonIgnore] public Device? Device { get; init; }
 
     [JsonIgnore] public double FrameRate => Features.FrameRate;
     [JsonIgnore] public int SampleRate => Features.SampleRate;
