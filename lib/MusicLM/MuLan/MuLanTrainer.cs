@@ -4,6 +4,7 @@ using MusicLM.Torch;
 using MusicLM.Torch.nn;
 using MusicLM.Torch.optim;
 using MusicLM.Torch.Serialization;
+using MusicLM.Training;
 
 namespace MusicLM.MuLan;
 
@@ -76,14 +77,8 @@ public sealed class MuLanTrainer : IDisposable
         {
             while (steps is null || run < steps)
             {
-                if (budget is { } b)
-                {
-                    var perStep = run > 0 ? watch.Elapsed / run : TimeSpan.Zero;
-                    if (watch.Elapsed + perStep > b) { stoppedBy = "budget"; break; }
-                }
-                var fraction = Math.Max(steps is { } total && total > 0 ? run / (double)total : 0,
-                                        budget is { } limit && limit > TimeSpan.Zero ? watch.Elapsed / limit : 0);
-                optimizer.lr = LearningRateAt(Step, fraction);
+                if (TrainingBudget.NextStepWouldOverrun(watch.Elapsed, run, budget)) { stoppedBy = "budget"; break; }
+                optimizer.lr = LearningRateAt(Step, TrainingBudget.Fraction(run, steps, watch.Elapsed, budget));
                 var m = TrainStep(train, watch.Elapsed);
                 run++;
                 if (validation is { Count: > 1 } && Config.EvalEvery > 0 && (m.Step % Config.EvalEvery == 0 || (steps is { } n && run == n)))

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MusicLM.Torch;
 using MusicLM.Torch.nn;
 using MusicLM.Torch.optim;
+using MusicLM.Training;
 using F = MusicLM.Torch.nn.functional;
 
 namespace MusicLM.Semantic;
@@ -59,9 +60,9 @@ public sealed class MaskedPredictionTrainer : IDisposable
         Model.train();
         for (int run = 0; run < total; run++)
         {
-            if (budget is { } b && run > 0 && watch.Elapsed + watch.Elapsed / run > b) break;
-            var fraction = Math.Max((double)run / Math.Max(1, total), budget is { } lim && lim > TimeSpan.Zero ? watch.Elapsed / lim : 0);
-            optimizer.lr = LearningRateAt(run, fraction);
+            // The first step always runs: the caller has already left this trainer a positive budget.
+            if (run > 0 && TrainingBudget.NextStepWouldOverrun(watch.Elapsed, run, budget)) break;
+            optimizer.lr = LearningRateAt(run, TrainingBudget.Fraction(run, total, watch.Elapsed, budget));
             var s = TrainStep(frames, targets, eligible, crop, watch.Elapsed);
             history.Add(s);
             progress?.Report(s);

@@ -7,6 +7,7 @@ using MusicLM.Torch;
 using MusicLM.Torch.nn;
 using MusicLM.Torch.optim;
 using MusicLM.Torch.Serialization;
+using MusicLM.Training;
 
 namespace MusicLM.Codec.Training;
 
@@ -85,14 +86,9 @@ public sealed class CodecTrainer : IDisposable
         {
             while (steps is null || run < steps)
             {
-                if (budget is { } b)
-                {
-                    var perStep = run > 0 ? watch.Elapsed / run : TimeSpan.Zero;
-                    if (watch.Elapsed + perStep > b) { stoppedBy = "budget"; break; }
-                }
+                if (TrainingBudget.NextStepWouldOverrun(watch.Elapsed, run, budget)) { stoppedBy = "budget"; break; }
                 bar?.ThrowIfInterrupted();
-                SetLearningRate(Math.Max(steps is { } total && total > 0 ? run / (double)total : 0,
-                                         budget is { } limit && limit > TimeSpan.Zero ? watch.Elapsed / limit : 0));
+                SetLearningRate(TrainingBudget.Fraction(run, steps, watch.Elapsed, budget));
                 var m = TrainStep(SampleBatch(data, Step), watch.Elapsed);
                 run++;
                 history.Add(m);
