@@ -120,7 +120,7 @@ public static class MulanCommand
 
     private static int Embed(string modelPath, string? text, string? input, bool withTokens, CliContext ctx)
     {
-        using var model = LoadModel(modelPath);
+        using var model = MuLanModel.Load(modelPath);
         using var scope = torch.NewDisposeScope();
         var embedding = text is not null ? model.EmbedText([text]) : model.EmbedAudio([AudioFile.Read(input!)]);   // (1, E)
         var result = new Dictionary<string, object>
@@ -131,13 +131,6 @@ public static class MulanCommand
         if (withTokens) result["tokens"] = model.Tokens(embedding).ToArray<long>();
         ctx.Out.WriteLine(JsonSerializer.Serialize(result));
         return 0;
-    }
-
-    /// <summary>A checkpoint that is not a MuLan model's is reported as bad data (one line, exit 1), not a crash.</summary>
-    private static MuLanModel LoadModel(string path)
-    {
-        try { return MuLanModel.Load(path); }
-        catch (MusicLM.Torch.Serialization.CheckpointFormatException ex) { throw new InvalidDataException(ex.Message, ex); }
     }
 
     /// <summary>

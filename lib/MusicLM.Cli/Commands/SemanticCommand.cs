@@ -118,7 +118,7 @@ public static class SemanticCommand
     {
         if (outPath is not null && !(outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || outPath.EndsWith(".txt", StringComparison.OrdinalIgnoreCase)))
             throw new ArgumentException($"--out must end in .json or .txt, got '{outPath}'");
-        using var tokenizer = LoadModel(modelPath);
+        using var tokenizer = SemanticTokenizer.Load(modelPath);
         var clip = AudioFile.Read(input);
         var it = iteration ?? tokenizer.Iteration;
         var tokens = tokenizer.Tokenize(clip, it);
@@ -140,13 +140,6 @@ public static class SemanticCommand
         }
         ctx.Out.WriteLine($"{outPath}: {tokens.Length} tokens ({tokenizer.FrameRate:0.##} per second, iteration {it}, vocabulary {tokenizer.VocabularySize}) for {clip.DurationSeconds:0.###} s");
         return 0;
-    }
-
-    /// <summary>A tokenizer checkpoint; a file of another kind is reported as bad data (the CLI's error path).</summary>
-    private static SemanticTokenizer LoadModel(string path)
-    {
-        try { return SemanticTokenizer.Load(path); }
-        catch (MusicLM.Torch.Serialization.CheckpointFormatException e) { throw new InvalidDataException(e.Message, e); }
     }
 
     /// <summary>A plain line when a stage starts and every 50 training steps; on a terminal, the progress line after every report.</summary>
