@@ -59,9 +59,7 @@ public sealed class MaskedPredictionModel : Module
         using var scope = torch.NewDisposeScope();
         var x = input_proj.forward(frames.to(Device));                          // (B, T, C)
         if (mask is not null) x = torch.where(mask.to(Device).unsqueeze(-1), mask_emb.expand_as(x), x);
-        // GELU on a contiguous (B, T, C) tensor: Debian's libtorch 1.13 computes GELU's backward wrongly (or reads
-        // garbage) when the incoming gradient is laid out unlike the input, as a transposed view's would be.
-        var pos = pos_conv.forward(x.transpose(1, 2)).transpose(1, 2).contiguous();   // (B, T, C)
+        var pos = pos_conv.forward(x.transpose(1, 2)).transpose(1, 2);        // (B, T, C)
         x = x + pos.gelu();
         for (int i = 0; i < layers; i++) x = blocks[i].forward(x);              // (B, T, C)
         return x.MoveToOuterDisposeScope();
