@@ -104,10 +104,7 @@ public sealed class MuLanTrainer : IDisposable
     /// <summary>Linear warm-up over <see cref="MuLanTrainerConfig.WarmupSteps"/>, then a half cosine to the final fraction over the call.</summary>
     private double LearningRateAt(long step, double fraction)
     {
-        var f = Config.FinalLearningRateFraction;
-        var cosine = f + (1 - f) * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(fraction, 0, 1)));
-        var warm = Config.WarmupSteps > 0 ? Math.Min(1.0, (step + 1) / (double)Config.WarmupSteps) : 1.0;
-        return Config.LearningRate * warm * cosine;
+        return WarmupCosine.At(Config.LearningRate, step, Config.WarmupSteps, fraction, Config.FinalLearningRateFraction);
     }
 
     private MuLanTrainingStep TrainStep(IReadOnlyList<MuLanFeatures> train, TimeSpan elapsedInCall)
@@ -262,14 +259,8 @@ public sealed class MuLanTrainer : IDisposable
         return trainer;
     }
 
-    /// <summary>A 63-bit seed for (seed, step, stream) by SplitMix64 mixing (as the codec trainer).</summary>
-    private long StepSeed(long step, int stream)
-    {
-        var z = (ulong)Config.Seed * 0x9E3779B97F4A7C15UL + (ulong)step * 0xBF58476D1CE4E5B9UL + (ulong)stream * 0x94D049BB133111EBUL + 0x2545F4914F6CDD1DUL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (long)((z ^ (z >> 31)) >> 1);
-    }
+    /// <summary>The seed of (run seed, step, stream): see <see cref="MusicLM.Training.StepSeed"/>.</summary>
+    private long StepSeed(long step, int stream) => MusicLM.Training.StepSeed.For(Config.Seed, step, stream);
 
     public void Dispose() => optimizer.Dispose();
 }

@@ -116,8 +116,7 @@ public sealed class CodecTrainer : IDisposable
     /// <summary>The learning rates at a fraction <paramref name="progress"/> (0…1) of a Train call (see <see cref="CodecTrainerConfig.FinalLearningRateFraction"/>).</summary>
     private void SetLearningRate(double progress)
     {
-        var f = Config.FinalLearningRateFraction;
-        var scale = f + (1 - f) * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(progress, 0, 1)));
+        var scale = WarmupCosine.At(1.0, Step, 0, progress, Config.FinalLearningRateFraction);
         optG.lr = Config.LearningRate * scale;
         optD.lr = (Config.DiscriminatorLearningRate ?? Config.LearningRate) * scale;
     }
@@ -409,14 +408,8 @@ public sealed class CodecTrainer : IDisposable
         foreach (var p in m.parameters()) p.requires_grad = on;
     }
 
-    /// <summary>A 63-bit seed for (seed, step, stream) by SplitMix64 mixing.</summary>
-    private long StepSeed(long step, int stream)
-    {
-        var z = (ulong)Config.Seed * 0x9E3779B97F4A7C15UL + (ulong)step * 0xBF58476D1CE4E5B9UL + (ulong)stream * 0x94D049BB133111EBUL + 0x2545F4914F6CDD1DUL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (long)((z ^ (z >> 31)) >> 1);
-    }
+    /// <summary>The seed of (run seed, step, stream): see <see cref="MusicLM.Training.StepSeed"/>.</summary>
+    private long StepSeed(long step, int stream) => MusicLM.Training.StepSeed.For(Config.Seed, step, stream);
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 

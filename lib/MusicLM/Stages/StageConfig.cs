@@ -1,0 +1,96 @@
+using System.Text.Json.Serialization;
+using MusicLM.Transformers;
+
+namespace MusicLM.Stages;
+
+/// <summary>
+/// One stage of the hierarchy: which stage, the streams it reads (sizes of the conditioning, semantic and codec
+/// vocabularies), its window, and its transformer's shape. The token layout and the transformer's vocabulary and
+/// length are derived from it, so a checkpoint's JSON says everything needed to rebuild the stage.
+/// </summary>
+public sealed record StageConfig
+{
+    public StageKind Kind { get; init; }
+    /// <summary>MuLan conditioning tokens: levels (C) and codes per level (M).</summary>
+    public int ConditioningLevels { get; init; } = 12;
+    public int ConditioningCodebook { get; init; } = 64;
+    /// <summary>Semantic tokens' vocabulary (K_s).</summary>
+    public int SemanticVocabulary { get; init; } = 256;
+    /// <summary>The codec's levels (Q) and codes per level (K_a); the first <see cref="CoarseLevels"/> are coarse, the rest fine.</summary>
+    public int CodecLevels { get; init; } = 8;
+    public int CodebookSize { get; init; } = 256;
+    public int CoarseLevels { get; init; } = 3;
+    /// <summary>Codec frames per semantic frame (50 Hz / 25 Hz).</summary>
+    public int FrameRatio { get; init; } = 2;
+    /// <summary>Semantic frames (25 Hz) per window, for the semantic and coarse stages.</summary>
+    public int SemanticFrames { get; init; } = 250;
+    /// <summary>Codec frames (50 Hz) per window, for the fine stage.</summary>
+    public int AcousticFrames { get; init; } = 50;
+    /// <summary>Positions of tokens by their time (true; see the layouts) or by their index in the sequence.</summary>
+    public bool TimeAlignedPositions { get; init; } = true;
+    /// <summary>The transformer's shape; its vocabulary size and maximum length are set from the layout.</summary>
+    public TransformerConfig Transformer { get; init; } = TransformerConfig.Course(2, 2);
+    /// <summary>Sampling defaults of this stage: MusicLM's temperatures are 1.0, 0.95 and 0.4 (§4.2).</summary>
+    public SamplingConfig Sampling { get; init; } = new();
+
+    [JsonIgnore] public int FineLevels => CodecLevels - CoarseLevels;
+
+    /// <summary>The token layout of this stage.</summary>
+    public TokenLayout Layout() => Kind switch
+    {
+        StageKind.Semantic => new SemanticLayout(ConditioningLevels, ConditioningCodebook, SemanticVocabulary, SemanticFrames, TimeAlignedPositions),
+        StageKind.Coarse => new CoarseLayout(ConditioningLevels, ConditioningCodebook, SemanticVocabulary, SemanticFrames, CoarseLevels, CodebookSize, FrameRatio, TimeAlignedPositions),
+        StageKind.Fine => new FineLayout(ConditioningLevels, ConditioningCodebook, CoarseLevels, FineLevels, CodebookSize, AcousticFrames, TimeAlignedPositions),
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown stage"),
+    };
+
+    /// <summary>The transformer config with the layout's vocabulary size and sequence length filled in.</summary>
+    public TransformerConfig TransformerFor(TokenLayout layout) =>
+        Transformer with { VocabularySize = (int)layout.Vocabulary.Size, MaxLength = layout.Length };
+
+    /// <summary>
+    /// The course's stage of the given kind for these streams, with the window, levels and sizes measured to learn
+    /// audibly on 2 CPU cores in a notebook's time (lib/MusicLM/Stages/README.md).
+    /// </summary>
+    public static StageConfig Course(StageKind kind, StageTokenSpec streams) => new StageConfig
+    {
+        Kind = kind,
+        ConditioningLevels = streams.ConditioningLevels,
+        ConditioningCodebook = streams.ConditioningCodebook,
+        SemanticVocabulary = streams.SemanticVocabulary,
+        CodecLevels = streams.CodecLevels,
+        CodebookSize = streams.CodebookSize,
+        FrameRatio = streams.FrameRatio,
+    }.WithCourseSizes();
+
+    /// <summary>The course sizes for this config's kind (windows, transformer, sampling temperature).</summary>
+    public StageConfig WithCourseSizes() => Kind switch
+    {
+        StageKind.Semantic => this with { SemanticFrames = 250, Transformer = TransformerConfig.Course(2, 2), Sampling = new SamplingConfig { Temperature = 1.0 } },
+        StageKind.Coarse => this with { SemanticFrames = 100, Transformer = TransformerConfig.Course(2, 2), Sampling = new SamplingConfig { Temperature = 0.95 } },
+        StageKind.Fine => this with { AcousticFrames = 50, Transformer = TransformerConfig.Course(2, 2), Sampling = new SamplingConfig { Temperature = 0.4 } },
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown stage"),
+    };
+
+    /// <summary>A tiny stage for tests and quick mode: short windows, a 2-layer width-32 transformer.</summary>
+    public StageConfig Tiny() => this with
+    {
+        SemanticFrames = Math.Min(SemanticFrames, 25), AcousticFrames = Math.Min(AcousticFrames, 10),
+        Transformer = TransformerConfig.Tiny(2, 2),
+    };
+
+    /// <summary>Window length in seconds at the given semantic frame rate (the semantic and coarse stages) or codec frame rate (fine).</summary>
+    public double WindowSeconds(double semanticFrameRate) =>
+        Kind == StageKind.Fine ? AcousticFrames / (semanticFrameRate * FrameRatio) : SemanticFrames / semanticFrameRate;
+
+    public void Validate()
+    {
+        if (ConditioningLevels < 1 || ConditioningCodebook < 1 || SemanticVocabulary < 1 || CodebookSize < 1)
+            throw new ArgumentException("the conditioning, semantic and codec vocabularies must be positive");
+        if (CoarseLevels < 1 || CoarseLevels > CodecLevels || (Kind == StageKind.Fine && FineLevels < 1))
+            throw new ArgumentException($"CoarseLevels must be in [1, CodecLevels = {CodecLevels}]" + (Kind == StageKind.Fine ? ", leaving at least one fine level" : "") + $"; got {CoarseLevels}");
+        if (FrameRatio < 1) throw new ArgumentException($"FrameRatio must be positive, got {FrameRatio}");
+        if (SemanticFrames < 1 || AcousticFrames < 1) throw new ArgumentException("window lengths must be positive");
+        Sampling.Validate();
+    }
+}

@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MusicLM.Torch;
+using MusicLM.Torch.nn;
+using MusicLM.Torch.optim;
+using MusicLM.Torch.Serialization;
+using MusicLM.Training;
+
+namespace MusicLM.Stages;
+
+/// <summary>
+/// Trains any of the three stages on the token streams of training clips. Each step draws
+/// <see cref="StageTrainerConfig.BatchSize"/> windows (a random clip, a random start), replaces the conditioning of
+/// each by the learned null with probability <see cref="StageTrainerConfig.ConditionDropout"/> (classifier-free
+/// guidance), and takes an AdamW step on the target-stream cross-entropy. Every random choice of step s comes from
+/// a seed of (<see cref="StageTrainerConfig.Seed"/>, s), so a resumed run repeats the steps of one that never stopped.
+/// </summary>
+public sealed class StageTrainer : IDisposable
+{
+    private readonly AdamW optimizer;
+    private TimeSpan elapsedBefore;
+    private List<long[]>? heldOutWindows;
+    private IReadOnlyList<ClipTokens>? heldOutFor;
+
+    public StageTrainer(StageModel model, StageTrainerConfig? config = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Config = config ?? new StageTrainerConfig();
+        Config.Validate();
+        Model = model;
+        if (Config.Device is { } device) model.to(device);                    // before the optimizer sees the parameters
+        optimizer = new AdamW(model.parameters(), Config.LearningRate, weight_decay: Config.WeightDecay);
+    }
+
+    public StageModel Model { get; }
+    public StageTrainerConfig Config { get; }
+    /// <summary>Steps taken so far, across resumes.</summary>
+    public long Step { get; private set; }
+    public TimeSpan Elapsed => elapsedBefore;
+
+    /// <summary>
+    /// Trains for <paramref name="steps"/> steps and/or a wall-time <paramref name="budget"/> (no step starts that would
+    /// likely end after it). <paramref name="validation"/>, if given, is scored every
+    /// <see cref="StageTrainerConfig.EvalEvery"/> steps and after the last.
+    /// </summary>
+    public StageTrainingResult Train(IReadOnlyList<ClipTokens> train, int? steps = null, TimeSpan? budget = null,
+                                     IProgress<StageTrainingStep>? progress = null, IReadOnlyList<ClipTokens>? validation = null,
+                                     CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (steps is null && budget is null) throw new ArgumentException("give a number of steps, a time budget, or both");
+        if (steps is < 0) throw new ArgumentException($"steps must be ≥ 0, got {steps}", nameof(steps));
+        if (train.Count == 0) throw new ArgumentException("give at least one training clip", nameof(train));
+        foreach (var c in train) Model.Layout.Check(c);
+        if (validation is not null) foreach (var c in validation) Model.Layout.Check(c);
+
+        var history = new List<StageTrainingStep>();
+        var watch = Stopwatch.StartNew();
+        var stoppedBy = "steps";
+        var run = 0;
+        StreamWriter? log = null;
+        try
+        {
+            log = OpenLog();
+            while (steps is null || run < steps)
+            {
+                if (cancellation.IsCancellationRequested) { stoppedBy = "interrupted"; break; }
+                if (TrainingBudget.NextStepWouldOverrun(watch.Elapsed, run, budget)) { stoppedBy = "budget"; break; }
+                var fraction = Config.TotalSteps > 0 ? Step / (double)Config.TotalSteps : TrainingBudget.Fraction(run, steps, watch.Elapsed, budget);
+                optimizer.lr = LearningRateAt(Step, fraction);
+                var m = TrainStep(train, watch.Elapsed);
+                run++;
+                var last = steps is { } n && run == n;
+                if (validation is { Count: > 0 } && ((Config.EvalEvery > 0 && m.Step % Config.EvalEvery == 0) || last))
+                {
+                    var (loss, accuracy) = HeldOut(validation);
+                    m = m with { HeldOutLoss = loss, HeldOutAccuracy = accuracy };
+                }
+                history.Add(m);
+                log?.WriteLine(m.ToCsv());
+                progress?.Report(m);
+                if (Config.CheckpointPath is { } p && Config.CheckpointEvery > 0 && m.Step % Config.CheckpointEvery == 0)
+                    SaveCheckpoint(p, watch.Elapsed);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            stoppedBy = "interrupted";
+        }
+        finally
+        {
+            log?.Dispose();
+        }
+        // A budget-stopped run scores the held-out windows once at the end, so every run ends with a figure.
+        if (validation is { Count: > 0 } && history.Count > 0 && !history[^1].HasHeldOut)
+        {
+            var (loss, accuracy) = HeldOut(validation);
+            history[^1] = history[^1] with { HeldOutLoss = loss, HeldOutAccuracy = accuracy };
+        }
+        elapsedBefore += watch.Elapsed;
+        if (Config.CheckpointPath is { } path && run > 0) SaveCheckpoint(path, TimeSpan.Zero);
+        return new StageTrainingResult(run, Step, watch.Elapsed, stoppedBy, history);
+    }
+
+    private StreamWriter? OpenLog()
+    {
+        if (Config.LogPath is not { } path) return null;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        var fresh = !File.Exists(path) || new FileInfo(path).Length == 0;
+        var w = new StreamWriter(path, append: true) { AutoFlush = true };
+        if (fresh) w.WriteLine(StageTrainingStep.CsvHeader);
+        return w;
+    }
+
+    /// <summary>Linear warm-up over <see cref="StageTrainerConfig.WarmupSteps"/>, then a half cosine to the final fraction.</summary>
+    private double LearningRateAt(long step, double fraction)
+    {
+        return WarmupCosine.At(Config.LearningRate, step, Config.WarmupSteps, fraction, Config.FinalLearningRateFraction);
+    }
+
+    private StageTrainingStep TrainStep(IReadOnlyList<ClipTokens> train, TimeSpan elapsedInCall)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed((ulong)StepSeed(Step, 1));                          // dropout
+        var rng = new Random((int)(StepSeed(Step, 0) & 0x7fffffff));          // windows and condition dropout
+        var layout = Model.Layout;
+        var rows = new long[Config.BatchSize * layout.Length];
+        for (var b = 0; b < Config.BatchSize; b++)
+        {
+            var clip = train[rng.Next(train.Count)];
+            var tokens = layout.Build(clip, rng.Next(layout.MaxStart(clip) + 1)).Tokens;
+            if (rng.NextDouble() < Config.ConditionDropout) tokens = layout.WithNullConditioning(tokens);
+            Array.Copy(tokens, 0, rows, b * layout.Length, layout.Length);
+        }
+        var batch = torch.tensor(rows, Config.BatchSize, layout.Length).to(Model.Device);   // (B, L)
+
+        Model.train();
+        optimizer.zero_grad();
+        var (loss, correct) = Model.Loss(batch);
+        loss.backward();
+        var gradNorm = utils.clip_grad_norm_(Model.parameters(), Config.GradientClipNorm);
+        optimizer.step();
+        Step++;
+        return new StageTrainingStep(Step, elapsedBefore + elapsedInCall, loss.item(), correct.item(), optimizer.lr, gradNorm, double.NaN, double.NaN);
+    }
+
+    /// <summary>
+    /// Cross-entropy and accuracy on <see cref="StageTrainerConfig.EvalWindows"/> held-out windows (eval mode, real
+    /// conditioning). The windows are fixed for a validation set: clip i % N at a start spread over the clip.
+    /// </summary>
+    public (double Loss, double Accuracy) HeldOut(IReadOnlyList<ClipTokens> validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (validation.Count == 0) throw new ArgumentException("give at least one held-out clip", nameof(validation));
+        if (!ReferenceEquals(validation, heldOutFor)) { heldOutWindows = Windows(Model.Layout, validation, Config.EvalWindows); heldOutFor = validation; }
+        return Score(Model, heldOutWindows!, Config.BatchSize);
+    }
+
+    /// <summary>Fixed windows of a clip list: window w is clip w % N, at start ⌊(w / N + ½) / ⌈W / N⌉ · max start⌋.</summary>
+    public static List<long[]> Windows(TokenLayout layout, IReadOnlyList<ClipTokens> clips, int count)
+    {
+        var perClip = (count + clips.Count - 1) / clips.Count;
+        var list = new List<long[]>();
+        for (var w = 0; w < count; w++)
+        {
+            var clip = clips[w % clips.Count];
+            var k = w / clips.Count;
+            var start = (int)Math.Floor((k + 0.5) / perClip * layout.MaxStart(clip));
+            list.Add(layout.Build(clip, start).Tokens);
+        }
+        return list;
+    }
+
+    /// <summary>Mean cross-entropy (nats per target token) and accuracy of a stage on whole sequences.</summary>
+    public static (double Loss, double Accuracy) Score(StageModel model, IReadOnlyList<long[]> sequences, int batchSize = 16)
+    {
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var _ = torch.no_grad();
+            double loss = 0, acc = 0;
+            var L = model.Layout.Length;
+            for (var i = 0; i < sequences.Count; i += batchSize)
+            {
+                using var scope = torch.NewDisposeScope();
+                var n = Math.Min(batchSize, sequences.Count - i);
+                var batch = torch.tensor(sequences.Skip(i).Take(n).SelectMany(s => s).ToArray(), n, L).to(model.Device);
+                var (l, c) = model.Loss(batch);
+                loss += l.item() * n;
+                acc += c.item() * n;
+            }
+            return (loss / sequences.Count, acc / sequences.Count);
+        }
+        finally { model.train(wasTraining); }
+    }
+
+    // ---- checkpoints ----
+
+    /// <summary>The trainer config beside a checkpoint: <c>coarse.safetensors</c> → <c>coarse.trainer.json</c>.</summary>
+    public static string TrainerConfigPath(string path) => Path.ChangeExtension(path, ".trainer.json");
+
+    /// <summary>Saves the stage (weights and config), the optimizer and step (<c>.optim.safetensors</c>) and the trainer config.</summary>
+    public void SaveCheckpoint(string path) => SaveCheckpoint(path, TimeSpan.Zero);
+
+    private void SaveCheckpoint(string path, TimeSpan elapsedInCall)
+    {
+        using var scope = torch.NewDisposeScope();
+        var state = new Dictionary<string, Tensor>();
+        foreach (var (k, v) in optimizer.state_dict()) state["optim." + k] = v;
+        state["trainer.step"] = torch.scalar_tensor(Step, ScalarType.Float64);
+        state["trainer.elapsed_s"] = torch.scalar_tensor((elapsedBefore + elapsedInCall).TotalSeconds, ScalarType.Float64);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        File.WriteAllText(TrainerConfigPath(path), JsonSerializer.Serialize(Config, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Model.Save(path, state);
+    }
+
+    /// <summary>
+    /// A trainer continuing from a checkpoint written by training (stage, optimizer, step). With
+    /// <paramref name="expected"/>, a checkpoint of another stage is refused.
+    /// </summary>
+    public static StageTrainer Resume(string path, StageTrainerConfig? config = null, StageKind? expected = null)
+    {
+        var cfg = TrainerConfigPath(path);
+        if (config is null)
+        {
+            if (!File.Exists(cfg)) throw new CheckpointFormatException(cfg, $"'{path}' has no trainer config beside it");
+            try { config = JsonSerializer.Deserialize<StageTrainerConfig>(File.ReadAllText(cfg)) ?? throw new CheckpointFormatException(cfg, "the trainer config is null"); }
+            catch (JsonException ex) { throw new CheckpointFormatException(cfg, $"the trainer config is not valid ({ex.Message})", ex); }
+        }
+        var model = StageModel.Load(path, expected);
+        var trainer = new StageTrainer(model, config);
+        var state = Checkpoint.LoadOptimizerState(path);
+        try
+        {
+            if (state is null || !state.ContainsKey("trainer.step"))
+                throw new CheckpointFormatException(Checkpoint.OptimizerPath(path), $"'{path}' has no training state");
+            trainer.optimizer.load_state_dict(state.Where(kv => kv.Key.StartsWith("optim.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key["optim.".Length..], kv => kv.Value));
+            trainer.Step = (long)state["trainer.step"].item();
+            trainer.elapsedBefore = TimeSpan.FromSeconds(state.TryGetValue("trainer.elapsed_s", out var e) ? e.item() : 0);
+        }
+        catch { trainer.Dispose(); model.Dispose(); throw; }
+        finally { if (state is not null) foreach (var t in state.Values) t.Dispose(); }
+        return trainer;
+    }
+
+    /// <summary>The seed of (run seed, step, stream): see <see cref="MusicLM.Training.StepSeed"/>.</summary>
+    private long StepSeed(long step, int stream) => MusicLM.Training.StepSeed.For(Config.Seed, step, stream);
+
+    public void Dispose() => optimizer.Dispose();
+}
