@@ -15,4 +15,7 @@ public sealed record LayoutSequence(long[] Tokens, long[] Positions, int PrefixL
 
     /// <summary>The prefix part, <c>Tokens[..PrefixLength]</c>.</summary>
     public ReadOnlySpan<long> Prefix => Tokens.AsSpan(0, PrefixLength);
+
+    /// <summary>"LayoutSequence: 82 tokens (22 prefix + 60 target)".</summary>
+    public override string ToString() => $"LayoutSequence: {Tokens.Length} tokens ({PrefixLength} prefix + {Tokens.Length - PrefixLength} target)";
 }
