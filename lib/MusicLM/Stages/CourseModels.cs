@@ -69,7 +69,7 @@ public static class CourseModels
                 : trainer.Train(clips, steps: 1);
             if (result.StepsRun == 0) trainer.SaveCheckpoint(path);
             codec.eval();
-            log?.Invoke($"trained a codec for {watch.Elapsed.TotalSeconds:0.#} s ({result.StepsRun} steps) and saved it to {path}");
+            log?.Invoke($"trained a codec for {watch.Elapsed.TotalSeconds:0.#} s ({Steps(result.StepsRun)}) and saved it to {path}");
             return codec;
         }
         catch { codec.Dispose(); throw; }
@@ -137,7 +137,7 @@ public static class CourseModels
             trainer.FitQuantizer(features);
             trainer.SaveCheckpoint(path);
             mulan.eval();
-            log?.Invoke($"trained MuLan for {watch.Elapsed.TotalSeconds:0.#} s ({result.StepsRun} steps), fitted its conditioning quantizer and saved it to {path}");
+            log?.Invoke($"trained MuLan for {watch.Elapsed.TotalSeconds:0.#} s ({Steps(result.StepsRun)}), fitted its conditioning quantizer and saved it to {path}");
             return mulan;
         }
         catch { mulan.Dispose(); throw; }
@@ -165,6 +165,8 @@ public static class CourseModels
         var left = budget - watch.Elapsed;
         return left > TimeSpan.FromMilliseconds(100) ? left : null;
     }
+
+    private static string Steps(int n) => n == 1 ? "1 step" : $"{n} steps";
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds >= 90 ? $"{t.TotalMinutes:0.#} min" : $"{t.TotalSeconds:0.#} s";
 }
