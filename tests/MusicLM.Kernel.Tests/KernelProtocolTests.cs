@@ -266,7 +266,9 @@ public sealed class KernelProtocolTests(KernelFixture fixture)
         _k.Outputs(id);
         Assert.Equal("error", Status(reply));
         Assert.Equal("Interrupted", reply.Content["ename"]!.GetValue<string>());
-        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"stopped after {elapsed.TotalMilliseconds:F0} ms");
+        // A loop nobody stops never replies (Reply gives up after 10 s); the bound is loose because
+        // CI runs test projects side by side on 2 cores (a load average of 8 delayed one by 1.04 s).
+        Assert.True(elapsed < TimeSpan.FromSeconds(5), $"stopped after {elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal("7", _k.Eval("keptAcrossInterrupt"));
         Assert.Equal("True", _k.Eval("spins > 0"));
     }
