@@ -22,7 +22,7 @@ public sealed class CliTests : IDisposable
     [InlineData("audio --help", "info")]
     [InlineData("dataset --help", "synth")]
     [InlineData("analysis --help", "eval")]
-    [InlineData("bench --help", "engine", "codec")]
+    [InlineData("bench --help", "engine", "codec", "stages")]
     [InlineData("help codec", "train", "encode", "decode")]
     public void Group_help_exits_0_and_lists_the_subcommands(string line, params string[] subcommands)
     {
@@ -43,6 +43,7 @@ public sealed class CliTests : IDisposable
     [InlineData("audio info --help", "FILE")]
     [InlineData("bench engine --help", "--pytorch", "B0|B1|B2|B3|all")]
     [InlineData("bench codec --help", "--pytorch")]
+    [InlineData("bench stages --help", "semantic|coarse|fine|all")]
     [InlineData("demo --help", "--steps")]
     [InlineData("help codec train", "--data", "--lr")]
     public void Command_help_exits_0_and_describes_every_option(string line, params string[] options)
@@ -155,6 +156,15 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, code);
         Assert.Single(err.Trim().Split('\n'));
         Assert.Contains("model not found", err);
+    }
+
+    [Fact]
+    public void Bench_stages_names_the_nearest_stage_for_an_unknown_one_before_running()
+    {
+        var (code, output, err) = Run("bench", "stages", "corase");
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Contains("unknown stage 'corase': expected one of semantic, coarse, fine or all (did you mean 'coarse'?)", err);
     }
 
     [Fact]

@@ -8,9 +8,9 @@ public static class BenchCommand
 {
     internal static Command Build(CliContext ctx)
     {
-        var bench = new Command("bench", "Speed benchmarks of the engine and the codec (one line of figures each).")
-            .With(Engine(ctx), Codec(ctx));
-        CliHelp.SetExamples(bench, "musiclm bench engine B0", "musiclm bench codec --pytorch lib/MusicLM.Cli/Bench/codec_twin.py");
+        var bench = new Command("bench", "Speed benchmarks of the engine, the codec and the stages (one line of figures each).")
+            .With(Engine(ctx), Codec(ctx), Stages(ctx));
+        CliHelp.SetExamples(bench, "musiclm bench engine B0", "musiclm bench codec --pytorch lib/MusicLM.Cli/Bench/codec_twin.py", "musiclm bench stages coarse");
         return bench;
     }
 
@@ -68,6 +68,40 @@ public static class BenchCommand
         });
         CliHelp.SetExamples(codec, "musiclm bench codec", "musiclm bench codec --pytorch lib/MusicLM.Cli/Bench/codec_twin.py");
         return codec;
+    }
+
+    private static Command Stages(CliContext ctx)
+    {
+        var names = Enum.GetValues<MusicLM.Stages.StageKind>().Select(k => k.ToString().ToLowerInvariant()).ToArray();
+        var which = new Argument<string[]>("STAGE")
+        {
+            Description = "semantic, coarse, fine, or all (the default).",
+            Arity = ArgumentArity.ZeroOrMore,
+            HelpName = "semantic|coarse|fine|all",
+        };
+        var stages = new Command("stages", "The three stages at the course sizes: a training step, and sampling tokens/s with the key/value cache (unguided, guided) against full recomputation.")
+            .With(which);
+        stages.SetAction(r =>
+        {
+            var asked = r.GetValue(which) ?? [];
+            var chosen = asked.Length == 0 || asked.Contains("all", StringComparer.OrdinalIgnoreCase) ? names : asked.Select(a => a.ToLowerInvariant()).ToArray();
+            foreach (var a in chosen.Where(a => !names.Contains(a)))
+            {
+                var near = Suggest.Nearest(a, names);
+                throw new ArgumentException($"unknown stage '{a}': expected one of {string.Join(", ", names)} or all" + (near is null ? "" : $" (did you mean '{near}'?)"));
+            }
+            var kinds = chosen.Select(a => Enum.Parse<MusicLM.Stages.StageKind>(a, ignoreCase: true)).ToList();
+            using var bar = ctx.Progress("bench stages");
+            var output = new ProgressLineWriter(bar, ctx.Out, kinds.Count);
+            foreach (var k in kinds)
+            {
+                bar.Report(output.Lines, kinds.Count, detail: k.ToString().ToLowerInvariant());
+                StageBench.Run([k], output);
+            }
+            return 0;
+        });
+        CliHelp.SetExamples(stages, "musiclm bench stages", "musiclm bench stages fine");
+        return stages;
     }
 
     private static string? Script(string? path) =>

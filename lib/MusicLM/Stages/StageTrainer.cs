@@ -69,6 +69,7 @@ public sealed class StageTrainer : IDisposable
                 var fraction = Config.TotalSteps > 0 ? Step / (double)Config.TotalSteps : TrainingBudget.Fraction(run, steps, watch.Elapsed, budget);
                 optimizer.lr = LearningRateAt(Step, fraction);
                 var m = TrainStep(train, watch.Elapsed);
+                m = m with { Elapsed = elapsedBefore + watch.Elapsed };     // when the step ended
                 run++;
                 var last = steps is { } n && run == n;
                 if (validation is { Count: > 0 } && ((Config.EvalEvery > 0 && m.Step % Config.EvalEvery == 0) || last))
