@@ -59,12 +59,14 @@ public sealed class StageTrainer : IDisposable
         var stoppedBy = "steps";
         var run = 0;
         StreamWriter? log = null;
+        using var bar = Config.ShowProgress ? Interactive.Progress.Start(steps ?? 0, $"{Model.Kind.ToString().ToLowerInvariant()} stage training") : null;
         try
         {
             log = OpenLog();
             while (steps is null || run < steps)
             {
                 if (cancellation.IsCancellationRequested) { stoppedBy = "interrupted"; break; }
+                bar?.ThrowIfInterrupted();
                 if (TrainingBudget.NextStepWouldOverrun(watch.Elapsed, run, budget)) { stoppedBy = "budget"; break; }
                 var fraction = Config.TotalSteps > 0 ? Step / (double)Config.TotalSteps : TrainingBudget.Fraction(run, steps, watch.Elapsed, budget);
                 optimizer.lr = LearningRateAt(Step, fraction);
@@ -78,6 +80,7 @@ public sealed class StageTrainer : IDisposable
                     m = m with { HeldOutLoss = loss, HeldOutAccuracy = accuracy };
                 }
                 history.Add(m);
+                bar?.Update(run, ("loss", m.Loss), ("accuracy", m.Accuracy));
                 log?.WriteLine(m.ToCsv());
                 progress?.Report(m);
                 if (Config.CheckpointPath is { } p && Config.CheckpointEvery > 0 && m.Step % Config.CheckpointEvery == 0)

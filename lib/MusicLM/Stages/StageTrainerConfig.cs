@@ -37,6 +37,8 @@ public sealed record StageTrainerConfig
     public string? LogPath { get; init; }
     /// <summary>Where to train (not saved with a checkpoint).</summary>
     [JsonIgnore] public Device? Device { get; init; }
+    /// <summary>Show a progress bar with the loss and accuracy (in a notebook; console text elsewhere); the kernel's interrupt stops training there.</summary>
+    public bool ShowProgress { get; init; }
 
     public void Validate()
     {
