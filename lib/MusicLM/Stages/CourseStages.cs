@@ -196,6 +196,39 @@ public static class CourseStages
         public void Report(StageTokenProgress value) => report(value);
     }
 
+    /// <summary>
+    /// How closely audio follows a reference's timeline, by what a listener follows rather than by spectral
+    /// averages: the Pearson correlation of their chroma (12 pitch classes × frames, harmony) and of their onset
+    /// strength envelopes (rhythm), over their common length. 1 is the same harmony and rhythm at the same times; 0 is
+    /// unrelated music or noise — which a mel distance, an average over frames, cannot tell apart from a blur.
+    /// </summary>
+    public static (double Harmony, double Rhythm) Follows(int sampleRate, float[] audio, float[] reference)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        ArgumentNullException.ThrowIfNull(reference);
+        var n = Math.Min(audio.Length, reference.Length);
+        var chroma = new Audio.Dsp.Chroma(new Audio.Dsp.ChromaConfig(sampleRate));
+        if (n < chroma.Config.NFft) throw new ArgumentException($"the audio is too short to compare: {n} samples, at least {chroma.Config.NFft} needed");
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var a = torch.tensor(audio[..n]);
+        var b = torch.tensor(reference[..n]);
+        var harmony = Pearson(chroma.Forward(a).ToArray<float>(), chroma.Forward(b).ToArray<float>());
+        var rhythm = Pearson(Audio.Dsp.OnsetStrength.Compute(a, sampleRate).ToArray<float>(), Audio.Dsp.OnsetStrength.Compute(b, sampleRate).ToArray<float>());
+        return (harmony, rhythm);
+    }
+
+    private static double Pearson(float[] x, float[] y)
+    {
+        var n = Math.Min(x.Length, y.Length);
+        double mx = 0, my = 0;
+        for (var i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
+        mx /= n; my /= n;
+        double sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < n; i++) { var dx = x[i] - mx; var dy = y[i] - my; sxy += dx * dy; sxx += dx * dx; syy += dy * dy; }
+        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : 0;
+    }
+
     private static Device DeviceOf(CodecModel codec) => codec.parameters().First().device;
 
     private static bool Fits(StageConfig c, StageTokenSpec s) =>

@@ -203,7 +203,7 @@ public sealed class StageTrainer : IDisposable
     // ---- checkpoints ----
 
     /// <summary>The trainer config beside a checkpoint: <c>coarse.safetensors</c> → <c>coarse.trainer.json</c>.</summary>
-    public static string TrainerConfigPath(string path) => Path.ChangeExtension(path, ".trainer.json");
+    public static string TrainerConfigPath(string path) => TrainerState.ConfigPath(path);
 
     /// <summary>Saves the stage (weights and config), the optimizer and step (<c>.optim.safetensors</c>) and the trainer config.</summary>
     public void SaveCheckpoint(string path) => SaveCheckpoint(path, TimeSpan.Zero);
@@ -211,14 +211,7 @@ public sealed class StageTrainer : IDisposable
     private void SaveCheckpoint(string path, TimeSpan elapsedInCall)
     {
         using var scope = torch.NewDisposeScope();
-        var state = new Dictionary<string, Tensor>();
-        foreach (var (k, v) in optimizer.state_dict()) state["optim." + k] = v;
-        state["trainer.step"] = torch.scalar_tensor(Step, ScalarType.Float64);
-        state["trainer.elapsed_s"] = torch.scalar_tensor((elapsedBefore + elapsedInCall).TotalSeconds, ScalarType.Float64);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        File.WriteAllText(TrainerConfigPath(path), JsonSerializer.Serialize(Config, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        Model.Save(path, state);
+        Model.Save(path, TrainerState.Prepare(path, Config, optimizer, Step, elapsedBefore + elapsedInCall));
     }
 
     /// <summary>
@@ -227,26 +220,11 @@ public sealed class StageTrainer : IDisposable
     /// </summary>
     public static StageTrainer Resume(string path, StageTrainerConfig? config = null, StageKind? expected = null)
     {
-        var cfg = TrainerConfigPath(path);
-        if (config is null)
-        {
-            if (!File.Exists(cfg)) throw new CheckpointFormatException(cfg, $"'{path}' has no trainer config beside it");
-            try { config = JsonSerializer.Deserialize<StageTrainerConfig>(File.ReadAllText(cfg)) ?? throw new CheckpointFormatException(cfg, "the trainer config is null"); }
-            catch (JsonException ex) { throw new CheckpointFormatException(cfg, $"the trainer config is not valid ({ex.Message})", ex); }
-        }
+        config ??= TrainerState.ReadConfig<StageTrainerConfig>(path);
         var model = StageModel.Load(path, expected);
         var trainer = new StageTrainer(model, config);
-        var state = Checkpoint.LoadOptimizerState(path);
-        try
-        {
-            if (state is null || !state.ContainsKey("trainer.step"))
-                throw new CheckpointFormatException(Checkpoint.OptimizerPath(path), $"'{path}' has no training state");
-            trainer.optimizer.load_state_dict(state.Where(kv => kv.Key.StartsWith("optim.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key["optim.".Length..], kv => kv.Value));
-            trainer.Step = (long)state["trainer.step"].item();
-            trainer.elapsedBefore = TimeSpan.FromSeconds(state.TryGetValue("trainer.elapsed_s", out var e) ? e.item() : 0);
-        }
+        try { (trainer.Step, trainer.elapsedBefore) = TrainerState.Restore(path, trainer.optimizer); }
         catch { trainer.Dispose(); model.Dispose(); throw; }
-        finally { if (state is not null) foreach (var t in state.Values) t.Dispose(); }
         return trainer;
     }
 

@@ -122,6 +122,26 @@ public class CourseStagesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Follows_is_one_for_the_same_music_and_near_zero_for_other_music_or_noise()
+    {
+        var rate = 16000;
+        float[] Render(int seed) => MusicLM.Audio.Synthesis.SyntheticMusic.Generate(seed, rate, 4).Audio.Channel(0);
+        var clip = Render(11);
+        var same = CourseStages.Follows(rate, clip, clip);
+        Assert.Equal(1, same.Harmony, 6);
+        Assert.Equal(1, same.Rhythm, 6);
+        // The same music a little quieter still follows; another piece and noise do not.
+        var quieter = CourseStages.Follows(rate, clip.Select(x => 0.5f * x).ToArray(), clip);
+        Assert.True(quieter.Harmony > 0.99 && quieter.Rhythm > 0.9, $"quieter: {quieter}");
+        var other = CourseStages.Follows(rate, Render(12), clip);
+        var rng = new Random(3);
+        var noise = CourseStages.Follows(rate, clip.Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray(), clip);
+        foreach (var (name, f) in new[] { ("another clip", other), ("noise", noise) })
+            Assert.True(Math.Abs(f.Harmony) < 0.3 && Math.Abs(f.Rhythm) < 0.3, $"{name}: {f}");
+        Assert.Throws<ArgumentException>(() => CourseStages.Follows(rate, clip[..1000], clip));
+    }
+
+    [Fact]
     public void The_mel_distance_is_zero_for_the_same_audio_and_grows_with_noise()
     {
         var rate = 16000;
