@@ -32,6 +32,12 @@ public sealed record StageConfig
     public TransformerConfig Transformer { get; init; } = TransformerConfig.Course(2, 2);
     /// <summary>Sampling defaults of this stage: MusicLM's temperatures are 1.0, 0.95 and 0.4 (§4.2).</summary>
     public SamplingConfig Sampling { get; init; } = new();
+    /// <summary>
+    /// Coarse stage only: add the embedding of the semantic token of the moment to the input that predicts each code
+    /// (MusicGen sums its streams' embeddings), so the lookup a count table does — code given the concurrent semantic
+    /// token — is there from the first step instead of having to be learnt through attention.
+    /// </summary>
+    public bool SemanticSideInput { get; init; }
 
     [JsonIgnore] public int FineLevels => CodecLevels - CoarseLevels;
 

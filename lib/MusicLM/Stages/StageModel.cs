@@ -72,7 +72,8 @@ public sealed class StageModel : Module
         using var scope = torch.NewDisposeScope();
         int P = Layout.PrefixLength, T = Layout.TargetLength;
         var input = sequences.narrow(1, 0, P + T - 1);                                     // (B, L−1): the last token predicts nothing
-        var logits = transformer.forward(input, Positions.narrow(0, 0, P + T - 1));          // (B, L−1, V)
+        var side = SideIds(sequences, P + T - 1);                                            // (B, L−1) or null
+        var logits = transformer.forward(input, Positions.narrow(0, 0, P + T - 1), side: side);   // (B, L−1, V)
         return (logits.narrow(1, P - 1, T) + LegalMask).MoveToOuterDisposeScope();           // (B, T, V)
     }
 
@@ -94,9 +95,57 @@ public sealed class StageModel : Module
     {
         CheckSequences(sequences);
         using var _ = torch.no_grad();
-        var (logits, att) = transformer.forward_with_attention(sequences.to(Device), Positions);
+        using var side = SideIds(sequences, Layout.Length);
+        var (logits, att) = transformer.forward_with_attention(sequences.to(Device), Positions, side: side);
         logits.Dispose();
         return att;
+    }
+
+    /// <summary>
+    /// For each input position j, the sequence index of the id whose embedding is added there (−1: none): with
+    /// <see cref="StageConfig.SemanticSideInput"/>, the semantic token of the frame of the code that position j
+    /// predicts (slot j + 1). Null when the stage adds nothing.
+    /// </summary>
+    private int[]? SideIndex => sideIndex ??= BuildSideIndex();
+    private int[]? sideIndex;
+    private bool sideBuilt;
+
+    private int[]? BuildSideIndex()
+    {
+        if (sideBuilt) return null;
+        sideBuilt = true;
+        if (!Config.SemanticSideInput || Layout is not CoarseLayout coarse) return null;
+        var slots = Layout.Slots;
+        var semanticAt = new Dictionary<int, int>();
+        for (var i = 0; i < slots.Count; i++) if (slots[i].Stream == LayoutStream.Semantic) semanticAt[slots[i].Frame] = i;
+        var index = new int[slots.Count];
+        for (var j = 0; j < slots.Count; j++)
+            index[j] = j + 1 < slots.Count && j + 1 >= Layout.PrefixLength && semanticAt.TryGetValue(slots[j + 1].Frame / coarse.FrameRatio, out var s) ? s : -1;
+        return index;
+    }
+
+    /// <summary>Side ids (B, count) for input positions 0…count−1 of whole sequences (B, ≥ count), on the model's device; null when none.</summary>
+    private Tensor? SideIds(Tensor sequences, int count)
+    {
+        if (SideIndex is not { } index) return null;
+        var rows = sequences.cpu().ToArray<long>();
+        long B = sequences.size(0), L = sequences.size(1);
+        var side = new long[B * count];
+        for (var b = 0; b < B; b++)
+            for (var j = 0; j < count; j++)
+                side[b * count + j] = index[j] >= 0 ? rows[b * L + index[j]] : -1;
+        return torch.tensor(side, B, count).to(Device);
+    }
+
+    /// <summary>Side ids of input positions <paramref name="from"/>…<paramref name="from"/> + count − 1 for rows whose prefixes are known.</summary>
+    private Tensor? SideIds(IReadOnlyList<long[]> rows, int from, int count)
+    {
+        if (SideIndex is not { } index) return null;
+        var side = new long[rows.Count * count];
+        for (var r = 0; r < rows.Count; r++)
+            for (var j = 0; j < count; j++)
+                side[r * count + j] = index[from + j] >= 0 ? rows[r][index[from + j]] : -1;
+        return torch.tensor(side, rows.Count, count).to(Device);
     }
 
     private void CheckSequences(Tensor s)
@@ -155,7 +204,8 @@ public sealed class StageModel : Module
             var flat = rows.SelectMany(r => r).ToArray();
             Tensor logits;
             using (var prefix = torch.tensor(flat, R, P).to(Device))
-            using (var all = transformer.forward(prefix, Positions.narrow(0, 0, P), cache))
+            using (var prefixSide = SideIds(rows, 0, P))
+            using (var all = transformer.forward(prefix, Positions.narrow(0, 0, P), cache, side: prefixSide))
                 logits = all.select(1, P - 1).contiguous();                                  // (R, V)
             for (var i = 0; i < T; i++)
             {
@@ -177,7 +227,8 @@ public sealed class StageModel : Module
                 var feed = new long[R];
                 for (var r = 0; r < R; r++) feed[r] = output[r % B][i];
                 using var step = torch.tensor(feed, R, 1).to(Device);
-                using var stepLogits = transformer.forward(step, Positions.narrow(0, P + i, 1), cache);   // (R, 1, V)
+                using var stepSide = SideIds(rows, P + i, 1);                                // side ids come from the prefix
+                using var stepLogits = transformer.forward(step, Positions.narrow(0, P + i, 1), cache, side: stepSide);   // (R, 1, V)
                 logits = stepLogits.select(1, 0).contiguous();
                 progress?.Report(new GenerationProgress(i + 1, T, watch.Elapsed));
             }

@@ -53,19 +53,21 @@ public sealed class TokenTransformer : Module
     /// Logits (B, T, V) for tokens (B, T) at <paramref name="positions"/> (T). With a cache, the tokens continue
     /// the cached ones (their positions must be given: the layout's next ones). <paramref name="context"/>
     /// (B, S, Cx) and its padding mask (B, S; true = ignore) feed the cross-attention, if the model has one.
+    /// <paramref name="side"/> (B, T), if given, adds the embedding of a second id to each position's input (−1: none),
+    /// as MusicGen sums its streams' embeddings.
     /// </summary>
-    public Tensor forward(Tensor tokens, Tensor positions, TransformerCache? cache = null, Tensor? context = null, Tensor? contextMask = null) =>
-        Run(tokens, positions, cache, context, contextMask, keepWeights: false).logits;
+    public Tensor forward(Tensor tokens, Tensor positions, TransformerCache? cache = null, Tensor? context = null, Tensor? contextMask = null, Tensor? side = null) =>
+        Run(tokens, positions, cache, context, contextMask, side, keepWeights: false).logits;
 
     /// <summary>As <see cref="forward"/>, also returning every layer's self-attention weights (B, H, T, S), for display.</summary>
     public (Tensor logits, Tensor[] attention) forward_with_attention(Tensor tokens, Tensor positions, TransformerCache? cache = null,
-                                                                      Tensor? context = null, Tensor? contextMask = null)
+                                                                      Tensor? context = null, Tensor? contextMask = null, Tensor? side = null)
     {
-        var (logits, weights) = Run(tokens, positions, cache, context, contextMask, keepWeights: true);
+        var (logits, weights) = Run(tokens, positions, cache, context, contextMask, side, keepWeights: true);
         return (logits, weights!);
     }
 
-    private (Tensor logits, Tensor[]? weights) Run(Tensor tokens, Tensor positions, TransformerCache? cache, Tensor? context, Tensor? contextMask, bool keepWeights)
+    private (Tensor logits, Tensor[]? weights) Run(Tensor tokens, Tensor positions, TransformerCache? cache, Tensor? context, Tensor? contextMask, Tensor? side, bool keepWeights)
     {
         if (tokens.dim() != 2) throw new ArgumentException($"tokens must be (B, T), got [{string.Join(", ", tokens.shape)}]", nameof(tokens));
         long B = tokens.size(0), T = tokens.size(1);
@@ -81,10 +83,19 @@ public sealed class TokenTransformer : Module
             throw new ArgumentException("this model cross-attends: give the context states", nameof(context));
         if (cache is not null && cache.Layers.Length != h.Count) throw new ArgumentException($"the cache has {cache.Layers.Length} layers, the model {h.Count}", nameof(cache));
         CheckRange(tokens);
+        if (side is not null && (side.dim() != 2 || side.size(0) != B || side.size(1) != T))
+            throw new ArgumentException($"side ids must be (B, T) = ({B}, {T}) like the tokens, got [{string.Join(", ", side.shape)}]", nameof(side));
 
         using var scope = torch.NewDisposeScope();
         var (cos, sin) = RotaryEmbedding.Angles(positions, Config.HeadDim, Config.RotaryBase, Device);   // (T, hd/2)
-        var x = F.dropout(wte.forward(tokens), Config.Dropout, training && Config.Dropout > 0);     // (B, T, C)
+        var embedded = wte.forward(tokens);                                                         // (B, T, C)
+        if (side is not null)
+        {
+            CheckRange(side.clamp_min(0));
+            var present = side.ge(0).unsqueeze(-1).to(embedded.dtype);                              // (B, T, 1)
+            embedded = embedded + wte.forward(side.clamp_min(0)) * present;
+        }
+        var x = F.dropout(embedded, Config.Dropout, training && Config.Dropout > 0);                // (B, T, C)
         var weights = keepWeights ? new Tensor[h.Count] : null;
         for (var i = 0; i < h.Count; i++)
         {
