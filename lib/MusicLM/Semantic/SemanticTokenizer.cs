@@ -318,11 +318,5 @@ public sealed class SemanticTokenizer : Module
 
     protected override string ExtraRepr() => $"iteration={Iteration}, clusters={VocabularySize}, frame_rate={FrameRate:0.##}";
 
-    private static IProgress<T> Relay<T>(Action<T> report) => new RelayProgress<T>(report);
-
-    /// <summary>Reports synchronously (unlike <see cref="Progress{T}"/>, which posts to a synchronisation context).</summary>
-    private sealed class RelayProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
+    private static IProgress<T> Relay<T>(Action<T> report) => new Training.RelayProgress<T>(report);
 }

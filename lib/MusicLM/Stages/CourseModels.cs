@@ -168,5 +168,6 @@ public static class CourseModels
 
     private static string Steps(int n) => n == 1 ? "1 step" : $"{n} steps";
 
-    private static string Seconds(TimeSpan t) => t.TotalSeconds >= 90 ? $"{t.TotalMinutes:0.#} min" : $"{t.TotalSeconds:0.#} s";
+    /// <summary>A budget as people say it: "45 s", "2.5 min".</summary>
+    internal static string Seconds(TimeSpan t) => t.TotalSeconds >= 90 ? $"{t.TotalMinutes:0.#} min" : $"{t.TotalSeconds:0.#} s";
 }

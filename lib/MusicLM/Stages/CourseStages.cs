@@ -95,7 +95,7 @@ public static class CourseStages
             log?.Invoke($"the {Name(kind)} stage at {path} was trained on other token streams ({Streams(loaded.Config)}; now {Streams(Config(kind, train.Spec))}): training a new one");
             loaded.Dispose();
         }
-        else log?.Invoke($"no {Name(kind)} stage at {path}: training one for {Seconds(budget)} (notebook {notebook} trains a better one)");
+        else log?.Invoke($"no {Name(kind)} stage at {path}: training one for {CourseModels.Seconds(budget)} (notebook {notebook} trains a better one)");
         var watch = Stopwatch.StartNew();
         torch.manual_seed(0);
         var model = new StageModel(Config(kind, train.Spec, quick));
@@ -127,7 +127,7 @@ public static class CourseStages
         if (levels.SelectMany(l => l).Any(c => c < 0 || c >= codec.Config.CodebookSize))
             throw new ArgumentOutOfRangeException(nameof(levels), $"codes must be in [0, {codec.Config.CodebookSize})");
         using var scope = torch.NewDisposeScope();
-        var codes = torch.tensor(levels.SelectMany(l => l).ToArray(), 1, levels.Count, frames).to(DeviceOf(codec));   // (1, n, F)
+        var codes = torch.tensor(levels.SelectMany(l => l).ToArray(), 1, levels.Count, frames).to(StageTokenSet.DeviceOf(codec));   // (1, n, F)
         codec.eval();
         using var audio = codec.Decode(codes);                                                                        // (1, C, F · hop)
         return audio[0, 0].cpu().ToArray<float>();
@@ -188,13 +188,7 @@ public static class CourseStages
     private sealed record GeneratedCodes(string Content, int[] Seeds, long[][][] Codes);
 
     private static IProgress<StageTokenProgress>? Offset(IProgress<StageTokenProgress>? progress, int before, int total) =>
-        progress is null ? null : new SyncProgress(p => progress.Report(p with { ClipsDone = before + p.ClipsDone, Clips = total }));
-
-    /// <summary>Reports at once, on the reporting thread (System.Progress would post to the thread pool and reorder).</summary>
-    private sealed class SyncProgress(Action<StageTokenProgress> report) : IProgress<StageTokenProgress>
-    {
-        public void Report(StageTokenProgress value) => report(value);
-    }
+        progress is null ? null : new Training.RelayProgress<StageTokenProgress>(p => progress.Report(p with { ClipsDone = before + p.ClipsDone, Clips = total }));
 
     /// <summary>
     /// How closely audio follows a reference's timeline, by what a listener follows rather than by spectral
@@ -229,8 +223,6 @@ public static class CourseStages
         return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : 0;
     }
 
-    private static Device DeviceOf(CodecModel codec) => codec.parameters().First().device;
-
     private static bool Fits(StageConfig c, StageTokenSpec s) =>
         c.ConditioningLevels == s.ConditioningLevels && c.ConditioningCodebook == s.ConditioningCodebook && c.SemanticVocabulary == s.SemanticVocabulary
         && c.CodecLevels == s.CodecLevels && c.CodebookSize == s.CodebookSize && c.FrameRatio == s.FrameRatio;
@@ -239,6 +231,4 @@ public static class CourseStages
         $"{c.ConditioningLevels}×{c.ConditioningCodebook} conditioning, {c.SemanticVocabulary} semantic, {c.CodecLevels}×{c.CodebookSize} codec";
 
     private static string Name(StageKind kind) => kind.ToString().ToLowerInvariant();
-
-    private static string Seconds(TimeSpan t) => t.TotalSeconds >= 90 ? $"{t.TotalMinutes:0.#} min" : $"{t.TotalSeconds:0.#} s";
 }

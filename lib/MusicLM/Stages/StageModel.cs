@@ -31,6 +31,7 @@ public sealed class StageModel : Module
         Config = config;
         Layout = config.Layout();
         transformer = new TokenTransformer(config.TransformerFor(Layout));
+        sideIndex = SideIndexOf(config, Layout);
     }
 
     /// <summary>The positions of the whole layout (L), on the model's device.</summary>
@@ -104,43 +105,36 @@ public sealed class StageModel : Module
     /// <summary>
     /// For each input position j, the sequence index of the id whose embedding is added there (−1: none): with
     /// <see cref="StageConfig.SemanticSideInput"/>, the semantic token of the frame of the code that position j
-    /// predicts (slot j + 1). Null when the stage adds nothing.
+    /// predicts (slot j + 1). Null when the stage adds nothing. Every index points into the prefix.
     /// </summary>
-    private int[]? SideIndex => sideIndex ??= BuildSideIndex();
-    private int[]? sideIndex;
-    private bool sideBuilt;
+    private readonly int[]? sideIndex;
 
-    private int[]? BuildSideIndex()
+    private static int[]? SideIndexOf(StageConfig config, TokenLayout layout)
     {
-        if (sideBuilt) return null;
-        sideBuilt = true;
-        if (!Config.SemanticSideInput || Layout is not CoarseLayout coarse) return null;
-        var slots = Layout.Slots;
+        if (!config.SemanticSideInput || layout is not CoarseLayout coarse) return null;
+        var slots = layout.Slots;
         var semanticAt = new Dictionary<int, int>();
         for (var i = 0; i < slots.Count; i++) if (slots[i].Stream == LayoutStream.Semantic) semanticAt[slots[i].Frame] = i;
         var index = new int[slots.Count];
         for (var j = 0; j < slots.Count; j++)
-            index[j] = j + 1 < slots.Count && j + 1 >= Layout.PrefixLength && semanticAt.TryGetValue(slots[j + 1].Frame / coarse.FrameRatio, out var s) ? s : -1;
+            index[j] = j + 1 < slots.Count && j + 1 >= layout.PrefixLength && semanticAt.TryGetValue(slots[j + 1].Frame / coarse.FrameRatio, out var s) ? s : -1;
         return index;
     }
 
-    /// <summary>Side ids (B, count) for input positions 0…count−1 of whole sequences (B, ≥ count), on the model's device; null when none.</summary>
+    /// <summary>Side ids (B, count) for input positions 0…count−1 of whole sequences (B, ≥ count); null when none.</summary>
     private Tensor? SideIds(Tensor sequences, int count)
     {
-        if (SideIndex is not { } index) return null;
-        var rows = sequences.cpu().ToArray<long>();
-        long B = sequences.size(0), L = sequences.size(1);
-        var side = new long[B * count];
-        for (var b = 0; b < B; b++)
-            for (var j = 0; j < count; j++)
-                side[b * count + j] = index[j] >= 0 ? rows[b * L + index[j]] : -1;
-        return torch.tensor(side, B, count).to(Device);
+        if (sideIndex is null) return null;
+        var flat = sequences.cpu().ToArray<long>();
+        var L = (int)sequences.size(1);
+        var rows = Enumerable.Range(0, (int)sequences.size(0)).Select(b => flat[(b * L)..((b + 1) * L)]).ToList();
+        return SideIds(rows, 0, count);
     }
 
-    /// <summary>Side ids of input positions <paramref name="from"/>…<paramref name="from"/> + count − 1 for rows whose prefixes are known.</summary>
+    /// <summary>Side ids (R, count) of input positions <paramref name="from"/>…<paramref name="from"/> + count − 1, on the model's device, for rows whose prefixes are known; null when none.</summary>
     private Tensor? SideIds(IReadOnlyList<long[]> rows, int from, int count)
     {
-        if (SideIndex is not { } index) return null;
+        if (sideIndex is not { } index) return null;
         var side = new long[rows.Count * count];
         for (var r = 0; r < rows.Count; r++)
             for (var j = 0; j < count; j++)

@@ -310,7 +310,8 @@ public sealed class StageTokenSet
         return fitted;
     }
 
-    private static Device DeviceOf(Module model) =>
+    /// <summary>The device a model's parameters (or buffers) are on; the CPU for one with neither.</summary>
+    internal static Device DeviceOf(Module model) =>
         model.parameters().Select(p => (Device?)p.device).FirstOrDefault()
         ?? model.named_buffers().Select(b => (Device?)b.buffer.device).FirstOrDefault()
         ?? Device.CPU;

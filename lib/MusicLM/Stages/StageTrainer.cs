@@ -70,8 +70,7 @@ public sealed class StageTrainer : IDisposable
                 if (TrainingBudget.NextStepWouldOverrun(watch.Elapsed, run, budget)) { stoppedBy = "budget"; break; }
                 var fraction = Config.TotalSteps > 0 ? Step / (double)Config.TotalSteps : TrainingBudget.Fraction(run, steps, watch.Elapsed, budget);
                 optimizer.lr = LearningRateAt(Step, fraction);
-                var m = TrainStep(train, watch.Elapsed);
-                m = m with { Elapsed = elapsedBefore + watch.Elapsed };     // when the step ended
+                var m = TrainStep(train, watch);
                 run++;
                 var last = steps is { } n && run == n;
                 if (validation is { Count: > 0 } && ((Config.EvalEvery > 0 && m.Step % Config.EvalEvery == 0) || last))
@@ -123,7 +122,8 @@ public sealed class StageTrainer : IDisposable
         return WarmupCosine.At(Config.LearningRate, step, Config.WarmupSteps, fraction, Config.FinalLearningRateFraction);
     }
 
-    private StageTrainingStep TrainStep(IReadOnlyList<ClipTokens> train, TimeSpan elapsedInCall)
+    /// <summary>One optimizer step; the record's time is when it ended (<paramref name="watch"/> times this call).</summary>
+    private StageTrainingStep TrainStep(IReadOnlyList<ClipTokens> train, Stopwatch watch)
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed((ulong)StepSeed(Step, 1));                          // dropout
@@ -146,7 +146,7 @@ public sealed class StageTrainer : IDisposable
         var gradNorm = utils.clip_grad_norm_(Model.parameters(), Config.GradientClipNorm);
         optimizer.step();
         Step++;
-        return new StageTrainingStep(Step, elapsedBefore + elapsedInCall, loss.item(), correct.item(), optimizer.lr, gradNorm, double.NaN, double.NaN);
+        return new StageTrainingStep(Step, elapsedBefore + watch.Elapsed, loss.item(), correct.item(), optimizer.lr, gradNorm, double.NaN, double.NaN);
     }
 
     /// <summary>

@@ -91,9 +91,10 @@ public sealed class TokenTransformer : Module
         var embedded = wte.forward(tokens);                                                         // (B, T, C)
         if (side is not null)
         {
-            CheckRange(side.clamp_min(0));
+            var ids = side.clamp_min(0);                                                            // −1 (none) looks up id 0, masked out below
+            CheckRange(ids);
             var present = side.ge(0).unsqueeze(-1).to(embedded.dtype);                              // (B, T, 1)
-            embedded = embedded + wte.forward(side.clamp_min(0)) * present;
+            embedded = embedded + wte.forward(ids) * present;
         }
         var x = F.dropout(embedded, Config.Dropout, training && Config.Dropout > 0);                // (B, T, C)
         var weights = keepWeights ? new Tensor[h.Count] : null;
