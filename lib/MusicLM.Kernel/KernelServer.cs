@@ -198,7 +198,6 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
                 case "kernel_info_request": Reply(socket, request, "kernel_info_reply", KernelInfo()); break;
                 case "execute_request":
                     Execute(socket, request);
-                    _completion.WarmUp(); // after the first cell, so that cell never waits for it
                     break;
                 case "complete_request": Reply(socket, request, "complete_reply", _completion.Reply(request.Content)); break;
                 case "inspect_request": Reply(socket, request, "inspect_reply", Inspect(request.Content)); break;
@@ -230,6 +229,8 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         finally
         {
             Publish("status", new JsonObject { ["execution_state"] = "idle" }, request.Header);
+            // After the first cell's idle, so neither that cell nor its idle ever waits for it.
+            if (type == "execute_request") _completion.WarmUp();
             if (_stopping) _stopped.Set();
         }
     }

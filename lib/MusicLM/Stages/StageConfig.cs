@@ -52,7 +52,7 @@ public sealed record StageConfig
 
     /// <summary>The transformer config with the layout's vocabulary size and sequence length filled in.</summary>
     public TransformerConfig TransformerFor(TokenLayout layout) =>
-        Transformer with { VocabularySize = (int)layout.Vocabulary.Size, MaxLength = layout.Length };
+        Transformer with { VocabularySize = (int)layout.Vocabulary.Size, MaxLength = layout.Length, SideInput = SemanticSideInput && Kind == StageKind.Coarse };
 
     /// <summary>
     /// The course's stage of the given kind for these streams, with the window, levels and sizes measured to learn

@@ -67,23 +67,28 @@ public sealed class StageModel : Module
     /// Target-stream logits (B, T_target, V) of whole sequences (B, L): position P−1+i predicts target token i; tokens
     /// not legal at a position are set to −∞, so the softmax runs over that position's level alone.
     /// </summary>
-    public Tensor TargetLogits(Tensor sequences)
+    /// <para><paramref name="inputs"/> (B, L), if given, is read in place of the sequences (a noised copy in training);
+    /// the sequences stay the targets.</para>
+    public Tensor TargetLogits(Tensor sequences, Tensor? inputs = null)
     {
         CheckSequences(sequences);
+        if (inputs is not null && !inputs.shape.SequenceEqual(sequences.shape))
+            throw new ArgumentException($"inputs must have the sequences' shape [{string.Join(", ", sequences.shape)}], got [{string.Join(", ", inputs.shape)}]", nameof(inputs));
         using var scope = torch.NewDisposeScope();
         int P = Layout.PrefixLength, T = Layout.TargetLength;
-        var input = sequences.narrow(1, 0, P + T - 1);                                     // (B, L−1): the last token predicts nothing
-        var side = SideIds(sequences, P + T - 1);                                            // (B, L−1) or null
+        var read = inputs ?? sequences;
+        var input = read.narrow(1, 0, P + T - 1);                                          // (B, L−1): the last token predicts nothing
+        var side = SideIds(read, P + T - 1);                                                 // (B, L−1) or null
         var logits = transformer.forward(input, Positions.narrow(0, 0, P + T - 1), side: side);   // (B, L−1, V)
         return (logits.narrow(1, P - 1, T) + LegalMask).MoveToOuterDisposeScope();           // (B, T, V)
     }
 
     /// <summary>Mean cross-entropy (nats per target token) and next-token accuracy of whole sequences (B, L).</summary>
-    public (Tensor loss, Tensor correct) Loss(Tensor sequences)
+    public (Tensor loss, Tensor correct) Loss(Tensor sequences, Tensor? inputs = null)
     {
         using var scope = torch.NewDisposeScope();
         int P = Layout.PrefixLength, T = Layout.TargetLength;
-        var logits = TargetLogits(sequences);                                                // (B, T, V)
+        var logits = TargetLogits(sequences, inputs);                                                // (B, T, V)
         var target = sequences.narrow(1, P, T);                                              // (B, T)
         var V = logits.size(2);
         var loss = functional.cross_entropy(logits.reshape(-1, V), target.reshape(-1));

@@ -138,15 +138,46 @@ public sealed class StageTrainer : IDisposable
             Array.Copy(tokens, 0, rows, b * layout.Length, layout.Length);
         }
         var batch = torch.tensor(rows, Config.BatchSize, layout.Length).to(Model.Device);   // (B, L)
+        Tensor? inputs = null;
+        if (Config.InputNoise > 0)
+        {
+            var noisy = new long[rows.Length];
+            for (var b = 0; b < Config.BatchSize; b++)
+                Array.Copy(WithInputNoise(layout, rows[(b * layout.Length)..((b + 1) * layout.Length)], Config.InputNoise, rng), 0, noisy, b * layout.Length, layout.Length);
+            inputs = torch.tensor(noisy, Config.BatchSize, layout.Length).to(Model.Device);   // (B, L): read; the batch stays the target
+        }
 
         Model.train();
         optimizer.zero_grad();
-        var (loss, correct) = Model.Loss(batch);
+        var (loss, correct) = Model.Loss(batch, inputs);
         loss.backward();
         var gradNorm = utils.clip_grad_norm_(Model.parameters(), Config.GradientClipNorm);
         optimizer.step();
         Step++;
         return new StageTrainingStep(Step, elapsedBefore + watch.Elapsed, loss.item(), correct.item(), optimizer.lr, gradNorm, double.NaN, double.NaN);
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="sequence"/> (one whole sequence of <paramref name="layout"/>) whose target-stream
+    /// tokens that are inputs (all but the last) are each replaced, with probability <paramref name="fraction"/>, by a
+    /// uniform token of their own level's range (<see cref="StageTrainerConfig.InputNoise"/>). The prefix and the
+    /// last token are never changed.
+    /// </summary>
+    public static long[] WithInputNoise(TokenLayout layout, long[] sequence, double fraction, Random rng)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(sequence);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (sequence.Length != layout.Length) throw new ArgumentException($"the sequence has {sequence.Length} tokens, the layout {layout.Length}", nameof(sequence));
+        if (fraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "the noise fraction must be in [0, 1)");
+        var noisy = (long[])sequence.Clone();
+        for (var i = 0; i < layout.TargetLength - 1; i++)
+        {
+            if (rng.NextDouble() >= fraction) continue;
+            var r = layout.TargetRange(i);
+            noisy[layout.PrefixLength + i] = r.Offset + rng.NextInt64(r.Size);
+        }
+        return noisy;
     }
 
     /// <summary>

@@ -26,6 +26,13 @@ public sealed record StageTrainerConfig
     public double GradientClipNorm { get; init; } = 1.0;
     /// <summary>Probability that a training window's conditioning is replaced by the learned null (classifier-free guidance).</summary>
     public double ConditionDropout { get; init; } = 0.1;
+    /// <summary>
+    /// Fraction of the target stream's <em>input</em> tokens replaced by a random legal token of their level during
+    /// training (the targets stay): the model cannot lean on the tokens it generated alone and has to read its
+    /// conditioning (semantic tokens for the coarse stage) too, as it must when sampling from its own output.
+    /// 0 (default): teacher forcing.
+    /// </summary>
+    public double InputNoise { get; init; }
     public int Seed { get; init; }
     /// <summary>Score the held-out windows every this many steps (0: never), and after the last step.</summary>
     public int EvalEvery { get; init; } = 50;
@@ -42,6 +49,7 @@ public sealed record StageTrainerConfig
 
     public void Validate()
     {
+        if (InputNoise is < 0 or >= 1) throw new ArgumentException($"InputNoise must be in [0, 1), got {InputNoise}");
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be positive, got {BatchSize}");
         if (LearningRate <= 0) throw new ArgumentException($"LearningRate must be positive, got {LearningRate}");
         if (WarmupSteps < 0 || TotalSteps < 0 || EvalEvery < 0 || EvalWindows < 1 || CheckpointEvery < 0)

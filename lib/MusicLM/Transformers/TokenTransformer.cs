@@ -15,6 +15,8 @@ namespace MusicLM.Transformers;
 public sealed class TokenTransformer : Module
 {
     public readonly Embedding wte;
+    /// <summary>The side-id embedding (<see cref="TransformerConfig.SideInput"/>), or null.</summary>
+    public readonly Embedding? wse;
     public readonly ModuleList<DecoderBlock> h;
     public readonly LayerNorm ln_f;
     public readonly Linear lm_head;
@@ -26,6 +28,7 @@ public sealed class TokenTransformer : Module
         config.Validate();
         Config = config;
         wte = new Embedding(config.VocabularySize, config.Width);
+        if (config.SideInput) wse = new Embedding(config.VocabularySize, config.Width);
         h = new ModuleList<DecoderBlock>(Enumerable.Range(0, config.Layers).Select(_ => new DecoderBlock(config)));
         ln_f = new LayerNorm(config.Width);
         lm_head = new Linear(config.Width, config.VocabularySize, bias: false);
@@ -43,6 +46,7 @@ public sealed class TokenTransformer : Module
             if (name.EndsWith(".bias", StringComparison.Ordinal)) init.zeros_(p);
             else if (name.StartsWith("ln", StringComparison.Ordinal) || name.Contains(".ln_", StringComparison.Ordinal)) continue;   // LayerNorm: ones
             else if (name.EndsWith("proj.weight", StringComparison.Ordinal)) init.normal_(p, 0, residualStd);
+            else if (name == "wse.weight") init.zeros_(p);       // the side input starts as no input: the model begins as one without it
             else init.normal_(p, 0, 0.02);
         }
     }
@@ -53,8 +57,9 @@ public sealed class TokenTransformer : Module
     /// Logits (B, T, V) for tokens (B, T) at <paramref name="positions"/> (T). With a cache, the tokens continue
     /// the cached ones (their positions must be given: the layout's next ones). <paramref name="context"/>
     /// (B, S, Cx) and its padding mask (B, S; true = ignore) feed the cross-attention, if the model has one.
-    /// <paramref name="side"/> (B, T), if given, adds the embedding of a second id to each position's input (−1: none),
-    /// as MusicGen sums its streams' embeddings.
+    /// <paramref name="side"/> (B, T), if given, adds the embedding of a second id (its own table <c>wse</c>) to each
+    /// position's input (−1: none), as MusicGen sums its streams' embeddings; only a model with
+    /// <see cref="TransformerConfig.SideInput"/> takes them.
     /// </summary>
     public Tensor forward(Tensor tokens, Tensor positions, TransformerCache? cache = null, Tensor? context = null, Tensor? contextMask = null, Tensor? side = null) =>
         Run(tokens, positions, cache, context, contextMask, side, keepWeights: false).logits;
@@ -83,6 +88,7 @@ public sealed class TokenTransformer : Module
             throw new ArgumentException("this model cross-attends: give the context states", nameof(context));
         if (cache is not null && cache.Layers.Length != h.Count) throw new ArgumentException($"the cache has {cache.Layers.Length} layers, the model {h.Count}", nameof(cache));
         CheckRange(tokens);
+        if (side is not null && wse is null) throw new ArgumentException("this model has no side-input table (TransformerConfig.SideInput); give no side ids", nameof(side));
         if (side is not null && (side.dim() != 2 || side.size(0) != B || side.size(1) != T))
             throw new ArgumentException($"side ids must be (B, T) = ({B}, {T}) like the tokens, got [{string.Join(", ", side.shape)}]", nameof(side));
 
@@ -94,7 +100,7 @@ public sealed class TokenTransformer : Module
             var ids = side.clamp_min(0);                                                            // −1 (none) looks up id 0, masked out below
             CheckRange(ids);
             var present = side.ge(0).unsqueeze(-1).to(embedded.dtype);                              // (B, T, 1)
-            embedded = embedded + wte.forward(ids) * present;
+            embedded = embedded + wse!.forward(ids) * present;
         }
         var x = F.dropout(embedded, Config.Dropout, training && Config.Dropout > 0);                // (B, T, C)
         var weights = keepWeights ? new Tensor[h.Count] : null;

@@ -24,6 +24,11 @@ public sealed record TransformerConfig
     public double RotaryBase { get; init; } = 10000;
     /// <summary>Width of the states to cross-attend to (e.g. a text encoder's token states), or null for none.</summary>
     public int? ContextWidth { get; init; }
+    /// <summary>
+    /// A second embedding table <c>wse</c> (V × C, zero at initialisation) for the side ids that
+    /// <see cref="TokenTransformer.forward"/> adds to the token embeddings; false: no side ids are accepted.
+    /// </summary>
+    public bool SideInput { get; init; }
 
     /// <summary>d_head = C / H.</summary>
     [JsonIgnore] public int HeadDim => Width / Heads;
@@ -32,7 +37,7 @@ public sealed record TransformerConfig
     /// <summary>
     /// Parameters of a model of this shape, computed from the layers: embedding V·C; per block two LayerNorms
     /// (4C), attention 4C² + 4C, MLP 2·r·C² + (r + 1)·C, cross-attention (if any) 2C² + 2C·Cx + 4C + LayerNorm 2C;
-    /// final LayerNorm 2C; head C·V (no bias).
+    /// final LayerNorm 2C; head C·V (no bias); the side table (if any) V·C.
     /// </summary>
     [JsonIgnore]
     public long ParameterCount
@@ -42,7 +47,7 @@ public sealed record TransformerConfig
             long c = Width, v = VocabularySize, r = MlpRatio;
             long block = 4 * c + (4 * c * c + 4 * c) + (2 * r * c * c + (r + 1) * c);
             if (ContextWidth is { } cx) block += 2 * c * c + 2 * c * cx + 4 * c + 2 * c;
-            return v * c + Layers * block + 2 * c + c * v;
+            return v * c + Layers * block + 2 * c + c * v + (SideInput ? v * c : 0);
         }
     }
 

@@ -36,25 +36,37 @@ public class SideInputTests
     }
 
     [Fact]
-    public void The_side_input_changes_the_logits_and_is_kept_in_the_checkpoint()
+    public void The_side_table_starts_at_zero_changes_the_logits_once_trained_and_is_kept_in_the_checkpoint()
     {
-        using var with = Coarse(side: true);
-        using var without = Coarse(side: false);               // the same weights: the side input adds no parameters
-        var seq = with.Layout.Build(TinyStages.Random(4), 0).Tokens;
-        with.eval();
-        without.eval();
+        using var stage = Coarse(side: true);
+        Assert.NotNull(stage.transformer.wse);
+        Assert.Equal(stage.transformer.Config.ParameterCount, stage.transformer.parameters().Sum(p => p.numel()));
+        var seq = stage.Layout.Build(TinyStages.Random(4), 0).Tokens;
+        stage.eval();
         using var _ = torch.no_grad();
         using var x = torch.tensor(seq, 1, seq.Length);
-        using var a = with.TargetLogits(x);
-        using var b = without.TargetLogits(x);
-        Assert.True(a.masked_fill(a.isinf(), 0).sub(b.masked_fill(b.isinf(), 0)).abs().max().item() > 1e-4);
+        static Tensor Finite(Tensor t) => t.masked_fill(t.isinf(), 0);
+        using var atZero = stage.TargetLogits(x);                 // a zero table adds nothing: the stage starts as one without it
+        stage.transformer.wse!.weight!.normal_(0, 0.5);
+        using var moved = stage.TargetLogits(x);
+        Assert.True(Finite(moved).sub(Finite(atZero)).abs().max().item() > 1e-4);
         using var dir = new TempDir();
-        with.Save(dir.File("coarse.safetensors"));
+        stage.Save(dir.File("coarse.safetensors"));
         using var loaded = StageModel.Load(dir.File("coarse.safetensors"), StageKind.Coarse);
         Assert.True(loaded.Config.SemanticSideInput);
         loaded.eval();
         using var c = loaded.TargetLogits(x);
-        Assert.True(a.masked_fill(a.isinf(), 0).equal(c.masked_fill(c.isinf(), 0)));
+        Assert.True(Finite(moved).equal(Finite(c)));
+    }
+
+    [Fact]
+    public void A_model_without_a_side_table_refuses_side_ids()
+    {
+        using var model = new TokenTransformer(TransformerConfig.Tiny(16, 8));
+        using var tokens = torch.zeros(new long[] { 1, 4 }, ScalarType.Int64);
+        using var positions = torch.arange(4);
+        var e = Assert.Throws<ArgumentException>(() => model.forward(tokens, positions, side: tokens));
+        Assert.Contains("side", e.Message);
     }
 
     [Fact]
