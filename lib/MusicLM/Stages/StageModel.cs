@@ -78,7 +78,7 @@ public sealed class StageModel : Module
         int P = Layout.PrefixLength, T = Layout.TargetLength;
         var read = inputs ?? sequences;
         var input = read.narrow(1, 0, P + T - 1);                                          // (B, L−1): the last token predicts nothing
-        var side = SideIds(read, P + T - 1);                                                 // (B, L−1) or null
+        var side = SideIds(read, 0, P + T - 1);                                              // (B, L−1) or null
         var logits = transformer.forward(input, Positions.narrow(0, 0, P + T - 1), side: side);   // (B, L−1, V)
         return (logits.narrow(1, P - 1, T) + LegalMask).MoveToOuterDisposeScope();           // (B, T, V)
     }
@@ -101,7 +101,7 @@ public sealed class StageModel : Module
     {
         CheckSequences(sequences);
         using var _ = torch.no_grad();
-        using var side = SideIds(sequences, Layout.Length);
+        using var side = SideIds(sequences, 0, Layout.Length);
         var (logits, att) = transformer.forward_with_attention(sequences.to(Device), Positions, side: side);
         logits.Dispose();
         return att;
@@ -126,25 +126,18 @@ public sealed class StageModel : Module
         return index;
     }
 
-    /// <summary>Side ids (B, count) for input positions 0…count−1 of whole sequences (B, ≥ count); null when none.</summary>
-    private Tensor? SideIds(Tensor sequences, int count)
+    /// <summary>
+    /// Side ids (B, count) of input positions <paramref name="from"/>…<paramref name="from"/> + count − 1, gathered on
+    /// the model's device from <paramref name="tokens"/> (B, ≥ prefix length: every side index points into the
+    /// prefix), −1 where a position has none; null when the stage adds none.
+    /// </summary>
+    private Tensor? SideIds(Tensor tokens, int from, int count)
     {
         if (sideIndex is null) return null;
-        var flat = sequences.cpu().ToArray<long>();
-        var L = (int)sequences.size(1);
-        var rows = Enumerable.Range(0, (int)sequences.size(0)).Select(b => flat[(b * L)..((b + 1) * L)]).ToList();
-        return SideIds(rows, 0, count);
-    }
-
-    /// <summary>Side ids (R, count) of input positions <paramref name="from"/>…<paramref name="from"/> + count − 1, on the model's device, for rows whose prefixes are known; null when none.</summary>
-    private Tensor? SideIds(IReadOnlyList<long[]> rows, int from, int count)
-    {
-        if (sideIndex is not { } index) return null;
-        var side = new long[rows.Count * count];
-        for (var r = 0; r < rows.Count; r++)
-            for (var j = 0; j < count; j++)
-                side[r * count + j] = index[from + j] >= 0 ? rows[r][index[from + j]] : -1;
-        return torch.tensor(side, rows.Count, count).to(Device);
+        using var scope = torch.NewDisposeScope();
+        var index = torch.tensor(sideIndex[from..(from + count)].Select(i => (long)i).ToArray(), count).to(tokens.device);   // (count)
+        var ids = tokens.index_select(1, index.clamp_min(0)).masked_fill(index.lt(0).unsqueeze(0), -1);                      // (B, count)
+        return ids.to(Device).MoveToOuterDisposeScope();
     }
 
     private void CheckSequences(Tensor s)
@@ -202,8 +195,9 @@ public sealed class StageModel : Module
             using var cache = transformer.NewCache();
             var flat = rows.SelectMany(r => r).ToArray();
             Tensor logits;
-            using (var prefix = torch.tensor(flat, R, P).to(Device))
-            using (var prefixSide = SideIds(rows, 0, P))
+            using var prefix = torch.tensor(flat, R, P).to(Device);                             // (R, P)
+            using var side = SideIds(prefix, 0, P + T - 1);                                  // (R, L−1) or null: side ids come from the prefix
+            using (var prefixSide = side?.narrow(1, 0, P))
             using (var all = transformer.forward(prefix, Positions.narrow(0, 0, P), cache, side: prefixSide))
                 logits = all.select(1, P - 1).contiguous();                                  // (R, V)
             for (var i = 0; i < T; i++)
@@ -226,7 +220,7 @@ public sealed class StageModel : Module
                 var feed = new long[R];
                 for (var r = 0; r < R; r++) feed[r] = output[r % B][i];
                 using var step = torch.tensor(feed, R, 1).to(Device);
-                using var stepSide = SideIds(rows, P + i, 1);                                // side ids come from the prefix
+                using var stepSide = side?.narrow(1, P + i, 1);                              // (R, 1) or null
                 using var stepLogits = transformer.forward(step, Positions.narrow(0, P + i, 1), cache, side: stepSide);   // (R, 1, V)
                 logits = stepLogits.select(1, 0).contiguous();
                 progress?.Report(new GenerationProgress(i + 1, T, watch.Elapsed));
