@@ -10,22 +10,30 @@ namespace MusicLM.Stages;
 /// end at the sequence's end (it then overlaps more). Context streams (semantic tokens for the coarse stage, coarse
 /// codes for the fine stage) are read at the same times as the window. A sequence shorter than a window is tiled
 /// to the window's length and cut back.
+/// <para>
+/// Each window after the first samples with the seed <c>Seed + w</c> (w = 0, 1, …), so windows do not repeat each
+/// other's draws. A <c>start</c> continues a prompt: its tokens are the sequence's first frames, kept as they are, and
+/// sampling begins after them (AudioLM's audio continuation).
+/// </para>
 /// </summary>
 public static class Continuation
 {
     /// <summary>Semantic tokens (B × frames) for each row's conditioning (B × C).</summary>
     public static long[][] Semantic(StageModel stage, IReadOnlyList<long[]> conditioning, int frames, int overlap,
-                                    SamplingConfig? sampling = null, IProgress<GenerationProgress>? progress = null, CancellationToken cancellation = default)
+                                    SamplingConfig? sampling = null, IProgress<GenerationProgress>? progress = null, CancellationToken cancellation = default,
+                                    IReadOnlyList<long[]>? start = null)
     {
         if (stage.Layout is not SemanticLayout layout) throw new ArgumentException($"expected the semantic stage, got the {stage.Kind} stage", nameof(stage));
+        var given = start?.Select(s => new[] { s }).ToArray();
         var rows = Slide(stage, conditioning.Count, frames, layout.SemanticFrames, overlap, 1,
-            (b, start) => layout.Prefix(conditioning[b]), sampling, progress, cancellation);
+            (b, start) => layout.Prefix(conditioning[b]), sampling, progress, cancellation, given);
         return rows.Select(r => r[0]).ToArray();
     }
 
     /// <summary>Coarse codes (B × coarse levels × R·T_s) for each row's conditioning and semantic tokens (B × T_s).</summary>
     public static long[][][] Coarse(StageModel stage, IReadOnlyList<long[]> conditioning, IReadOnlyList<long[]> semantic, int overlap,
-                                    SamplingConfig? sampling = null, IProgress<GenerationProgress>? progress = null, CancellationToken cancellation = default)
+                                    SamplingConfig? sampling = null, IProgress<GenerationProgress>? progress = null, CancellationToken cancellation = default,
+                                    IReadOnlyList<long[][]>? start = null)
     {
         if (stage.Layout is not CoarseLayout layout) throw new ArgumentException($"expected the coarse stage, got the {stage.Kind} stage", nameof(stage));
         SameCount(conditioning, semantic.Count, "semantic sequences");
@@ -34,12 +42,13 @@ public static class Continuation
         var W = layout.SemanticFrames;
         var tiled = semantic.Select(s => Tile(s, Math.Max(frames, W))).ToArray();
         return Slide(stage, conditioning.Count, frames, W, overlap, stage.Config.FrameRatio,
-            (b, start) => layout.Prefix(conditioning[b], tiled[b][start..(start + W)]), sampling, progress, cancellation);
+            (b, start) => layout.Prefix(conditioning[b], tiled[b][start..(start + W)]), sampling, progress, cancellation, start);
     }
 
     /// <summary>Fine codes (B × fine levels × T_a) for each row's conditioning and coarse codes (B × coarse levels × T_a).</summary>
     public static long[][][] Fine(StageModel stage, IReadOnlyList<long[]> conditioning, IReadOnlyList<long[][]> coarse, int overlap,
-                                  SamplingConfig? sampling = null, IProgress<GenerationProgress>? progress = null, CancellationToken cancellation = default)
+                                  SamplingConfig? sampling = null, IProgress<GenerationProgress>? progress = null, CancellationToken cancellation = default,
+                                  IReadOnlyList<long[][]>? start = null)
     {
         if (stage.Layout is not FineLayout layout) throw new ArgumentException($"expected the fine stage, got the {stage.Kind} stage", nameof(stage));
         SameCount(conditioning, coarse.Count, "coarse code sets");
@@ -49,7 +58,7 @@ public static class Continuation
         var W = layout.AcousticFrames;
         var tiled = coarse.Select(c => c.Select(l => Tile(l, Math.Max(frames, W))).ToArray()).ToArray();
         return Slide(stage, conditioning.Count, frames, W, overlap, 1,
-            (b, start) => layout.Prefix(conditioning[b], tiled[b].Select(l => l[start..(start + W)]).ToArray()), sampling, progress, cancellation);
+            (b, start) => layout.Prefix(conditioning[b], tiled[b].Select(l => l[start..(start + W)]).ToArray()), sampling, progress, cancellation, start);
     }
 
     /// <summary>
@@ -58,15 +67,29 @@ public static class Continuation
     /// target frames. Returns B × target rows × (units · framesPerUnit).
     /// </summary>
     private static long[][][] Slide(StageModel stage, int batch, int units, int window, int overlap, int framesPerUnit,
-                                    Func<int, int, long[]> prefix, SamplingConfig? sampling, IProgress<GenerationProgress>? progress, CancellationToken cancellation)
+                                    Func<int, int, long[]> prefix, SamplingConfig? sampling, IProgress<GenerationProgress>? progress, CancellationToken cancellation,
+                                    IReadOnlyList<long[][]>? given = null)
     {
         if (batch == 0) throw new ArgumentException("give at least one row");
         if (units < 1) throw new ArgumentException($"the sequence must be at least one frame long, got {units}");
         if (overlap < 0 || overlap >= window) throw new ArgumentOutOfRangeException(nameof(overlap), overlap, $"the overlap must be in [0, {window}) frames (the window)");
         var layout = stage.Layout;
+        var cfg = sampling ?? stage.Config.Sampling;
         long[][][]? output = null;
-        var done = 0;                                                  // units generated so far
-        var windows = WindowCount(units, window, overlap);
+        var done = 0;                                                  // units generated (or given) so far
+        if (given is not null)
+        {
+            if (given.Count != batch) throw new ArgumentException($"give one start per row ({batch}), got {given.Count}", nameof(given));
+            var rowCount = layout.TargetStreams;
+            var frames = given[0].Length == rowCount ? given[0][0].Length : -1;
+            if (frames < 0 || given.Any(g => g.Length != rowCount || g.Any(r => r.Length != frames)))
+                throw new ArgumentException($"each row's start needs {rowCount} streams of the same length", nameof(given));
+            if (frames % framesPerUnit != 0) throw new ArgumentException($"a start must be a whole number of {framesPerUnit}-frame units, got {frames} frames", nameof(given));
+            if (frames / framesPerUnit >= units) throw new ArgumentException($"the start ({frames / framesPerUnit} units) must be shorter than the sequence ({units})", nameof(given));
+            done = frames / framesPerUnit;
+            output = given.Select(g => g.Select(r => { var o = new long[units * framesPerUnit]; Array.Copy(r, o, r.Length); return o; }).ToArray()).ToArray();
+        }
+        var windows = WindowCount(units, window, overlap, done);
         var w = 0;
         while (done < units)
         {
@@ -76,7 +99,7 @@ public static class Continuation
             var starts = output is null ? null : Enumerable.Range(0, batch).Select(b => TargetStart(layout, output[b], start * framesPerUnit, known)).ToList();
             var offset = w;
             var inner = progress is null ? null : new Progress<GenerationProgress>(p => progress.Report(p with { Tokens = offset * layout.TargetLength + p.Tokens, Total = windows * layout.TargetLength }));
-            var targets = stage.Generate(prefixes, sampling, starts, inner, cancellation);
+            var targets = stage.Generate(prefixes, cfg with { Seed = cfg.Seed + (ulong)w }, starts, inner, cancellation);
             var reverted = targets.Select(t => layout.Revert(t)).ToArray();    // B × rows × window frames
             output ??= reverted.Select(r => r.Select(_ => new long[units * framesPerUnit]).ToArray()).ToArray();
             var end = Math.Min(units, start + window);
@@ -90,8 +113,16 @@ public static class Continuation
     }
 
     /// <summary>Windows needed for <paramref name="units"/> with the given window and overlap.</summary>
-    public static int WindowCount(int units, int window, int overlap) =>
-        units <= window ? 1 : 1 + (int)Math.Ceiling((units - window) / (double)(window - overlap));
+    public static int WindowCount(int units, int window, int overlap) => WindowCount(units, window, overlap, 0);
+
+    /// <summary>Windows needed for <paramref name="units"/> when the first <paramref name="given"/> units are given (a prompt).</summary>
+    public static int WindowCount(int units, int window, int overlap, int given)
+    {
+        if (given == 0) return units <= window ? 1 : 1 + (int)Math.Ceiling((units - window) / (double)(window - overlap));
+        var n = 0;
+        for (var done = given; done < units; n++) done = Math.Min(units, Math.Max(0, Math.Min(done - overlap, units - window)) + window);
+        return n;
+    }
 
     /// <summary>The first <paramref name="frames"/> target frames of a window starting at target frame <paramref name="from"/>, as target ids.</summary>
     private static long[] TargetStart(TokenLayout layout, long[][] rows, int from, int frames)

@@ -71,6 +71,9 @@ public abstract class TokenLayout
     /// <summary>Indices the stage generates.</summary>
     public int TargetLength => slots.Length - PrefixLength;
 
+    /// <summary>The streams a target reverts to (<see cref="Revert"/>'s rows): 1 semantic stream, or one per codec level.</summary>
+    public int TargetStreams => rowFrames.Length;
+
     /// <summary>The whole sequence.</summary>
     public int Length => slots.Length;
 
