@@ -65,7 +65,9 @@ public static class Cli
                                       or InvalidDataException or NotSupportedException or FormatException or JsonException
                                       or MusicLM.Torch.Serialization.CheckpointFormatException)
         {
-            ctx.Error.WriteLine($"{CliHelp.PathOf(command)}: {e.Message.ReplaceLineEndings(" ")}");
+            // An ArgumentException's message ends with " (Parameter 'name')": the name of a C# parameter, not of anything the user typed.
+            var message = e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "") : e.Message;
+            ctx.Error.WriteLine($"{CliHelp.PathOf(command)}: {message.ReplaceLineEndings(" ")}");
             return RunError;
         }
     }
@@ -77,7 +79,7 @@ public static class Cli
         var parserHelp = (HelpAction)help.Action!;
         parserHelp.MaxWidth = 110;
         help.Action = new CliHelp(parserHelp);
-        var root = new Command("musiclm", "MusicLM Notebooks: data, audio analysis, the neural codec, semantic tokens, MuLan, and engine checks.\n"
+        var root = new Command("musiclm", "MusicLM Notebooks: data, audio analysis, the neural codec, semantic tokens, MuLan, the course's models, text to music, and engine checks.\n"
                                           + "Run 'musiclm <command> --help' for a command's options.");
         root.Options.Add(help);
         root.Options.Add(VersionOption);
@@ -90,6 +92,8 @@ public static class Cli
             CodecCommand.Build(ctx),
             SemanticCommand.Build(ctx),
             MulanCommand.Build(ctx),
+            CourseCommand.Build(ctx),
+            GenerateCommand.Build(ctx),
             BenchCommand.Build(ctx));
         CliHelp.SetExamples(root,
             "musiclm demo",
@@ -97,6 +101,8 @@ public static class Cli
             "musiclm codec train --data /tmp/synth --out /tmp/codec/course.safetensors --minutes 8",
             "musiclm semantic fit --data /tmp/synth --out /tmp/semantic/course.safetensors --minutes 4",
             "musiclm mulan train --data /tmp/synth --out /tmp/mulan/course.safetensors --minutes 7",
+            "musiclm course prepare --minutes-per-stage 8",
+            "musiclm generate --prompt \"a fast techno track with a saw lead in A minor\" --out techno.wav",
             "musiclm codec --help");
         return root;
     }

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using MusicLM.Audio;
+
+namespace MusicLM.Cli.Tests;
+
+/// <summary>A data folder prepared once with the quick recipes, shared by the generate and prepare tests.</summary>
+public sealed class PreparedCourse : IDisposable
+{
+    public PreparedCourse()
+    {
+        Dir = Directory.CreateTempSubdirectory("cli-course-").FullName;
+        Data = Path.Combine(Dir, "data");
+        (Code, Out, Err) = CourseCommandTests.Run("course", "prepare", "--quick", "--minutes-per-stage", "0.05", "--data", Data);
+    }
+
+    public string Dir { get; }
+    public string Data { get; }
+    public int Code { get; }
+    public string Out { get; }
+    public string Err { get; }
+
+    public void Dispose() => Directory.Delete(Dir, recursive: true);
+}
+
+[Collection(CodecCommandCollection.Name)]
+public sealed class CourseCommandTests(PreparedCourse course) : IClassFixture<PreparedCourse>
+{
+    internal static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        var code = Cli.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private static readonly string[] Steps = ["codec", "semantic tokenizer", "MuLan", "tokens", "semantic stage", "coarse stage", "fine stage"];
+
+    [Fact]
+    public void Prepare_trains_every_model_in_order_and_prints_a_summary_table()
+    {
+        Assert.True(course.Code == 0, course.Err + course.Out);
+        var table = course.Out.Split('\n').SkipWhile(l => !l.StartsWith("step ")).Skip(1).TakeWhile(l => l.Trim().Length > 0).ToList();
+        Assert.Equal(Steps, table.Select(l => Steps.Single(s => l.StartsWith(s + "  "))).ToArray());
+        Assert.All(table, l => Assert.Matches(@"  (trained|computed)  ", l));
+        Assert.Contains(table, l => l.StartsWith("fine stage") && l.Contains("held-out loss"));
+        foreach (var f in new[] { "codec/course.safetensors", "semantic/course.safetensors", "mulan/course.safetensors",
+                                  "stages/semantic.safetensors", "stages/coarse.safetensors", "stages/fine.safetensors", "prepare.json" })
+            Assert.True(File.Exists(Path.Combine(course.Data, f)), $"{f} is missing");
+        Assert.Contains("musiclm generate --prompt", course.Out);
+    }
+
+    [Fact]
+    public void Generate_writes_wavs_of_the_requested_length_and_a_json_line_per_clip()
+    {
+        Assert.True(course.Code == 0, course.Err);
+        var output = Path.Combine(course.Dir, "techno.wav");
+        var (code, o, e) = Run("generate", "--prompt", "a fast techno track with a saw lead in A minor", "--seconds", "3", "--count", "2",
+                               "--seed", "4", "--out", output, "--checkpoints", course.Data);
+        Assert.True(code == 0, e + o);
+        var lines = o.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        for (var i = 0; i < 2; i++)
+        {
+            using var json = JsonDocument.Parse(lines[i]);
+            var file = json.RootElement.GetProperty("file").GetString()!;
+            Assert.Equal(Path.Combine(course.Dir, $"techno-{i + 1}.wav"), file);
+            var clip = AudioFile.Read(file);
+            Assert.Equal(3 * 16000, clip.Frames);
+            Assert.Contains(clip.Channel(0), x => x != 0);
+            Assert.Equal(4UL, json.RootElement.GetProperty("seed").GetUInt64());
+            var times = json.RootElement.GetProperty("time_s");
+            Assert.True(times.GetProperty("total").GetDouble() > 0);
+            Assert.True(times.GetProperty("semantic").GetDouble() > 0);
+        }
+        // The same seed again gives the same audio.
+        var again = Path.Combine(course.Dir, "again.wav");
+        Assert.Equal(0, Run("generate", "--prompt", "a fast techno track with a saw lead in A minor", "--seconds", "3", "--count", "2",
+                            "--seed", "4", "--out", again, "--checkpoints", course.Data).Code);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(course.Dir, "techno-1.wav")), File.ReadAllBytes(Path.Combine(course.Dir, "again-1.wav")));
+    }
+
+    [Fact]
+    public void Generate_continues_an_audio_prompt()
+    {
+        Assert.True(course.Code == 0, course.Err);
+        var prompt = Path.Combine(course.Dir, "prompt.wav");
+        AudioFile.Write(prompt, MusicLM.Audio.Synthesis.SyntheticMusic.Generate(3, 16000, 1.0).Audio);
+        var output = Path.Combine(course.Dir, "continued.wav");
+        var (code, o, e) = Run("generate", "--continue", prompt, "--seconds", "2.5", "--out", output, "--checkpoints", course.Data, "--skip-fine");
+        Assert.True(code == 0, e + o);
+        Assert.Equal(40000, AudioFile.Read(output).Frames);
+        using var json = JsonDocument.Parse(o);
+        Assert.True(json.RootElement.GetProperty("prompt_seconds").GetDouble() > 0.9);
+        Assert.Equal("skipped", json.RootElement.GetProperty("fine").GetString());
+    }
+
+    [Fact]
+    public void A_second_prepare_keeps_what_the_first_made()
+    {
+        Assert.True(course.Code == 0, course.Err);
+        var stamp = File.GetLastWriteTimeUtc(Path.Combine(course.Data, "stages", "fine.safetensors"));
+        var (code, o, e) = Run("course", "prepare", "--quick", "--minutes-per-stage", "0.05", "--data", course.Data);
+        Assert.True(code == 0, e + o);
+        var table = o.Split('\n').SkipWhile(l => !l.StartsWith("step ")).Skip(1).TakeWhile(l => l.Trim().Length > 0).ToList();
+        Assert.Equal(7, table.Count);
+        Assert.All(table, l => Assert.Contains("  kept  ", l));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(course.Data, "stages", "fine.safetensors")));
+    }
+
+    [Fact]
+    public void An_interrupted_step_continues_from_its_checkpoint_and_an_unreadable_state_file_starts_over()
+    {
+        Assert.True(course.Code == 0, course.Err);
+        var statePath = Path.Combine(course.Data, "prepare.json");
+        var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(statePath))!;
+        var fine = state["Steps"]!["fine stage"]!;
+        var stepsBefore = fine["TrainingSteps"]!.GetValue<long>();
+        fine["State"] = "started";                      // as a run killed during the fine stage leaves it
+        File.WriteAllText(statePath, state.ToJsonString());
+        var (code, o, e) = Run("course", "prepare", "--quick", "--minutes-per-stage", "0.05", "--data", course.Data);
+        Assert.True(code == 0, e + o);
+        var row = o.Split('\n').Single(l => l.StartsWith("fine stage  "));
+        Assert.Contains("  resumed  ", row);
+        var after = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(statePath))!["Steps"]!["fine stage"]!;
+        Assert.Equal("done", after["State"]!.GetValue<string>());
+        Assert.True(after["TrainingSteps"]!.GetValue<long>() >= stepsBefore, "the resumed stage's step count must carry on");
+        Assert.Contains("continuing the interrupted run's checkpoint", o);
+        Assert.Contains(o.Split('\n'), l => l.StartsWith("codec  ") && l.Contains("  kept  "));
+    }
+
+    [Fact]
+    public void Generate_without_prepared_models_names_the_command_that_makes_them()
+    {
+        var empty = Directory.CreateTempSubdirectory("cli-empty-").FullName;
+        try
+        {
+            var (code, _, e) = Run("generate", "--prompt", "a song", "--out", Path.Combine(empty, "x.wav"), "--checkpoints", empty);
+            Assert.Equal(Cli.RunError, code);
+            Assert.Contains("musiclm course prepare", e);
+            Assert.Contains("no codec at", e);
+            Assert.False(File.Exists(Path.Combine(empty, "x.wav")));
+        }
+        finally { Directory.Delete(empty, true); }
+    }
+
+    [Theory]
+    [InlineData("--seconds", "0", "--seconds must be")]
+    [InlineData("--seconds", "-3", "--seconds must be")]
+    [InlineData("--count", "0", "--count must be an integer of at least 1")]
+    [InlineData("--top-p", "1.5", "--top-p must be")]
+    public void Generate_rejects_bad_values_as_usage_errors(string option, string value, string message)
+    {
+        var (code, _, e) = Run("generate", "--prompt", "a song", "--out", "/tmp/never.wav", option, value);
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Contains(message, e);
+    }
+
+    [Fact]
+    public void Generate_rejects_an_empty_prompt_without_the_parameter_name()
+    {
+        Assert.True(course.Code == 0, course.Err);
+        var (code, _, e) = Run("generate", "--prompt", " ", "--out", Path.Combine(course.Dir, "empty.wav"), "--checkpoints", course.Data);
+        Assert.Equal(Cli.RunError, code);
+        Assert.Contains("prompt 0 is empty", e);
+        Assert.DoesNotContain("Parameter", e);
+        var (c2, _, e2) = Run("generate", "--out", Path.Combine(course.Dir, "none.wav"));
+        Assert.Equal(Cli.UsageError, c2);
+        Assert.Contains("give --prompt TEXT", e2);
+    }
+
+    [Theory]
+    [InlineData("generate")]
+    [InlineData("course", "prepare")]
+    public void Help_describes_the_command(params string[] command)
+    {
+        var (code, o, _) = Run([.. command, "--help"]);
+        Assert.Equal(0, code);
+        Assert.Contains(command[^1] == "generate" ? "--prompt" : "--minutes-per-stage", o);
+    }
+}
