@@ -97,6 +97,43 @@ public sealed class TextToMusic : IDisposable
         }
     }
 
+    /// <summary>
+    /// The course's pipeline for a notebook: <see cref="Load"/> when every checkpoint is there (<c>musiclm course
+    /// prepare</c> or notebooks 02–07 made them), else each missing model loaded or trained quickly as the stage
+    /// notebooks do when a student starts late (<see cref="CourseModels"/>, <see cref="CourseStages"/>; the token
+    /// streams of 400 training and 40 held-out clips, or 24 and 8 in quick mode, as notebooks 05–07). Every step
+    /// says through <paramref name="log"/> what it used.
+    /// </summary>
+    public static TextToMusic Course(TimeSpan budgetPerModel, bool quick = false, Action<string>? log = null, string? dataRoot = null)
+    {
+        var root = Path.GetFullPath(dataRoot ?? DataFolder.Root);
+        if (CheckpointPaths(root).All(p => File.Exists(p.Path)))
+        {
+            var loaded = Load(root);
+            log?.Invoke($"using the prepared models in {root} (codec, semantic tokenizer, MuLan and the three stages)");
+            return loaded;
+        }
+        var missing = CheckpointPaths(root).Where(p => !File.Exists(p.Path)).Select(p => p.What).ToList();
+        log?.Invoke($"missing: {string.Join(", ", missing)} — loading what is there and training the rest quickly (`musiclm course prepare` trains them all properly)");
+        var made = new List<IDisposable>();
+        try
+        {
+            T Keep<T>(T m) where T : IDisposable { made.Add(m); return m; }
+            var codec = Keep(CourseModels.Codec(budgetPerModel, log, root));
+            var semantic = Keep(CourseModels.Semantic(budgetPerModel, log, root));
+            var mulan = Keep(CourseModels.MuLan(budgetPerModel, log, root));
+            var (train, _) = CourseStages.Tokens(codec, semantic, mulan, quick ? 24 : 400, quick ? 8 : 40, log, dataRoot: root);
+            var stages = new[] { StageKind.Semantic, StageKind.Coarse, StageKind.Fine }
+                .Select(k => Keep(CourseStages.Stage(k, train, budgetPerModel, quick, log, root))).ToArray();
+            return new TextToMusic(codec, mulan, stages[0], stages[1], stages[2], semantic, owns: true);
+        }
+        catch
+        {
+            foreach (var m in made) m.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The six checkpoints <see cref="Load"/> reads under a data folder, with what each is.</summary>
     public static IReadOnlyList<(string What, string Path)> CheckpointPaths(string dataRoot)
     {
