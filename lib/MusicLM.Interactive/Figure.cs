@@ -123,6 +123,22 @@ public sealed class Figure : IDisplayable
         return m;
     }
 
+    /// <summary>
+    /// A histogram of <paramref name="values"/> (plotly bins them; <paramref name="bins"/> asks for about that many).
+    /// Several histograms on one figure are overlaid, half transparent, so two distributions can be compared.
+    /// </summary>
+    public Figure AddHistogram(IEnumerable<double> values, string? name = null, int? bins = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var v = values.ToArray();
+        if (v.Length == 0) throw new ArgumentException("a histogram needs at least one value", nameof(values));
+        if (bins is { } b && b < 1) throw new ArgumentException($"bins must be at least 1, got {b}", nameof(bins));
+        var t = Trace("histogram", name, ("x", Json.Numbers(v)), ("opacity", 0.6));
+        if (bins is { } n) t["nbinsx"] = n;
+        Layout["barmode"] = "overlay";
+        return AddTrace(t);
+    }
+
     /// <summary>Bars with category labels.</summary>
     public Figure AddBar(IEnumerable<string> labels, IEnumerable<double> values, string? name = null) =>
         AddTrace(Trace("bar", name, ("x", Json.Strings(labels)), ("y", Json.Numbers(values.ToArray()))));

@@ -23,6 +23,20 @@ public class PlotTests
     }
 
     [Fact]
+    public void Histograms_overlay_and_keep_their_values()
+    {
+        var fig = JsonOf.Figure(new Figure("nearest").AddHistogram(new[] { 0.1, 0.2, 0.2 }, "training", bins: 10).AddHistogram(new[] { 0.3 }, "generated"));
+        var h = fig["data"]![0]!;
+        Assert.Equal("histogram", h["type"]!.GetValue<string>());
+        Assert.Equal(new[] { 0.1, 0.2, 0.2 }, h["x"]!.AsArray().Select(D));
+        Assert.Equal(10, h["nbinsx"]!.GetValue<int>());
+        Assert.Equal("generated", fig["data"]![1]!["name"]!.GetValue<string>());
+        Assert.Equal("overlay", fig["layout"]!["barmode"]!.GetValue<string>());
+        Assert.Throws<ArgumentException>(() => new Figure().AddHistogram(Array.Empty<double>()));
+        Assert.Throws<ArgumentException>(() => new Figure().AddHistogram(new[] { 1.0 }, bins: 0));
+    }
+
+    [Fact]
     public void Scatter_and_bar_have_their_trace_types()
     {
         var s = JsonOf.Figure(Plot.Scatter(new[] { 1.0, 2 }, new[] { 3.0, 4 }, labels: new[] { "a", "b" }))["data"]![0]!;
