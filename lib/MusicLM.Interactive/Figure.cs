@@ -183,8 +183,8 @@ public sealed class Figure : IDisplayable
         var type = t["type"]?.GetValue<string>() ?? "trace";
         var name = t["name"] is JsonValue n ? $" '{n.GetValue<string>()}'" : "";
         if (t["z"] is JsonArray z) return string.Create(CultureInfo.InvariantCulture, $"{type}{name} {z.Count}×{(z.Count > 0 && z[0] is JsonArray r ? r.Count : 0)}");
-        var count = (t["y"] as JsonArray)?.Count ?? 0;
-        return $"{type}{name} ({count} points)";
+        var count = (t["y"] as JsonArray ?? t["x"] as JsonArray)?.Count ?? 0;
+        return $"{type}{name} ({count} {(type == "histogram" ? "values" : "points")})";
     }
 
     /// <summary>

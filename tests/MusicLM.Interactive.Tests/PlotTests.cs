@@ -32,6 +32,7 @@ public class PlotTests
         Assert.Equal(10, h["nbinsx"]!.GetValue<int>());
         Assert.Equal("generated", fig["data"]![1]!["name"]!.GetValue<string>());
         Assert.Equal("overlay", fig["layout"]!["barmode"]!.GetValue<string>());
+        Assert.Contains("histogram 'training' (3 values)", new Figure().AddHistogram(new[] { 0.1, 0.2, 0.2 }, "training").ToString());
         Assert.Throws<ArgumentException>(() => new Figure().AddHistogram(Array.Empty<double>()));
         Assert.Throws<ArgumentException>(() => new Figure().AddHistogram(new[] { 1.0 }, bins: 0));
     }

@@ -31,12 +31,15 @@ public sealed record AdherenceResult(bool? Tempo, bool? KeyMode, bool? Mode, int
 public sealed record AdherenceRow(string Name, int Clips, double TempoWithin8Percent, int TempoScored, double KeyAndMode, int KeyScored,
                                   double ModeOnly, double InstrumentsHeard, int InstrumentsNamed, double Style, int StyleScored)
 {
-    /// <summary>The row's rates divided by another's (chance): how many times better.</summary>
+    /// <summary>
+    /// The row's rates divided by another's (chance): how many times better. Where chance got none right, the ratio is
+    /// infinite if this row got any right and NaN if it got none either (nothing to compare).
+    /// </summary>
     public (double Tempo, double KeyAndMode, double Instruments, double Style) Over(AdherenceRow chance) =>
         (Ratio(TempoWithin8Percent, chance.TempoWithin8Percent), Ratio(KeyAndMode, chance.KeyAndMode),
          Ratio(InstrumentsHeard, chance.InstrumentsHeard), Ratio(Style, chance.Style));
 
-    private static double Ratio(double a, double b) => b > 0 ? a / b : double.PositiveInfinity;
+    private static double Ratio(double a, double b) => b > 0 ? a / b : a > 0 ? double.PositiveInfinity : double.NaN;
 }
 
 /// <summary>

@@ -87,6 +87,18 @@ public class PromptAdherenceTests(EvaluationClips e) : IClassFixture<EvaluationC
     }
 
     [Fact]
+    public void Ratios_to_chance_are_infinite_only_when_there_is_something_to_compare()
+    {
+        var chance = new AdherenceRow("chance", 10, 0.2, 10, 0, 10, 0.5, 0.4, 20, 0, 10);
+        var row = new AdherenceRow("generated", 10, 0.6, 10, 0.3, 10, 0.9, 0.8, 20, 0, 10);
+        var g = row.Over(chance);
+        Assert.Equal(3.0, g.Tempo, 9);
+        Assert.Equal(2.0, g.Instruments, 9);
+        Assert.True(double.IsPositiveInfinity(g.KeyAndMode));
+        Assert.True(double.IsNaN(g.Style));
+    }
+
+    [Fact]
     public void Classifiers_survive_a_round_trip_and_a_corrupt_file_is_refused()
     {
         using var dir = new TempDir();
