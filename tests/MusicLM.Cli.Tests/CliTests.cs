@@ -115,7 +115,7 @@ public sealed class CliTests : IDisposable
     {
         var (code, _, err) = Run("no-such-command");
         Assert.Equal(2, code);
-        Assert.Contains("unknown command 'no-such-command' (commands: demo, info, audio, dataset, analysis, codec, semantic, mulan, bench)", err);
+        Assert.Contains("unknown command 'no-such-command' (commands: demo, info, audio, dataset, analysis, codec, semantic, mulan, course, generate, bench)", err);
     }
 
     [Fact]
