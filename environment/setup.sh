@@ -41,6 +41,7 @@ if [ "$with_tests" = 1 ]; then
   # The browser test (tests/MusicLM.Browser.Tests): Playwright drives Debian's Chromium, never a downloaded
   # browser; a font so that screenshots show text.
   packages+=(chromium fonts-dejavu-core)
+  packages+=(jupyterhub)   # the workshop server of environment/hub, started on loopback by the tests
 fi
 
 missing=()
