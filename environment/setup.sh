@@ -6,7 +6,8 @@
 #
 #   environment/setup.sh            packages for the course + build
 #   environment/setup.sh --tests    also the packages the test suite uses (Debian's PyTorch as a reference,
-#                                   Chromium for the browser test)
+#                                   Chromium for the browser test, JupyterHub for the hub's test)
+#   environment/setup.sh --hub      also JupyterHub, for the shared workshop server (environment/hub/start)
 #
 # Environment: LIBTORCH=/path/to/libtorch (e.g. a CUDA build inside a PyTorch 2.x install) builds
 # the bridge against that libtorch instead of Debian's; CONFIGURATION=Debug|Release (default Release).
@@ -14,10 +15,12 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 with_tests=0
+with_hub=0
 for arg in "$@"; do
   case "$arg" in
-    --tests) with_tests=1 ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --tests) with_tests=1; with_hub=1 ;;
+    --hub) with_hub=1 ;;
+    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -41,7 +44,9 @@ if [ "$with_tests" = 1 ]; then
   # The browser test (tests/MusicLM.Browser.Tests): Playwright drives Debian's Chromium, never a downloaded
   # browser; a font so that screenshots show text.
   packages+=(chromium fonts-dejavu-core)
-  packages+=(jupyterhub)   # the workshop server of environment/hub, started on loopback by the tests
+fi
+if [ "$with_hub" = 1 ]; then
+  packages+=(jupyterhub)   # the workshop server of environment/hub (the tests start it on loopback)
 fi
 
 missing=()
