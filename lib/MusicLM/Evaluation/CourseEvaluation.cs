@@ -40,13 +40,18 @@ public static class CourseEvaluation
 
     /// <summary>
     /// The evaluation classifiers, loaded when saved for the same recipe, else trained on <paramref name="clips"/>
-    /// ten-second clips (seeds <see cref="AttributeClassifiers.TrainSeed"/>…) and saved.
+    /// ten-second clips (seeds <see cref="AttributeClassifiers.TrainSeed"/>…) and saved. With a
+    /// <paramref name="codec"/>, each clip is learnt twice: as rendered and as that codec resynthesises it, so the
+    /// judge hears the music through the codec's artefacts (a judge of clean clips alone reads the style of codec
+    /// output at chance). The recipe names the codec's weights, so a retrained codec retrains the judge.
     /// </summary>
-    public static AttributeClassifiers Classifiers(int clips = 400, Action<string>? log = null, string? dataRoot = null)
+    public static AttributeClassifiers Classifiers(int clips = 400, Action<string>? log = null, string? dataRoot = null,
+                                                   Codec.CodecModel? codec = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(clips, 4);
         var path = ClassifiersPath(dataRoot);
-        var recipe = $"seeds {AttributeClassifiers.TrainSeed}+{clips}, {Seconds} s, features v1";
+        var recipe = $"seeds {AttributeClassifiers.TrainSeed}+{clips}, {Seconds} s, features v1"
+                     + (codec is null ? "" : $", and resynthesised by codec {TokenFingerprint.OfCodec(codec)}");
         if (File.Exists(path))
         {
             var (loaded, saved) = AttributeClassifiers.Load(path);
@@ -54,10 +59,19 @@ public static class CourseEvaluation
         }
         var watch = Stopwatch.StartNew();
         var rendered = Enumerable.Range(AttributeClassifiers.TrainSeed, clips).AsParallel().AsOrdered()
-            .Select(s => { var c = SyntheticMusic.Generate(s, Rate, Seconds); return (F: EvaluationFeatures.Of(c.Audio), c.Attributes); }).ToList();
-        var classifiers = AttributeClassifiers.Train(rendered.Select(r => r.F).ToList(), rendered.Select(r => r.Attributes).ToList());
+            .Select(s => SyntheticMusic.Generate(s, Rate, Seconds)).ToList();
+        var features = rendered.AsParallel().AsOrdered().Select(c => EvaluationFeatures.Of(c.Audio)).ToList();
+        var truth = rendered.Select(c => c.Attributes).ToList();
+        if (codec is not null)
+        {
+            // The codec runs on every core already; one clip at a time.
+            features.AddRange(rendered.Select(c => EvaluationFeatures.Of(Resynthesise(codec, c.Audio))));
+            truth.AddRange(rendered.Select(c => c.Attributes));
+        }
+        var classifiers = AttributeClassifiers.Train(features, truth);
         classifiers.Save(path, recipe);
-        log?.Invoke($"trained the evaluation classifiers on {clips} clips in {watch.Elapsed.TotalSeconds:0} s and saved them to {path}");
+        log?.Invoke($"trained the evaluation classifiers on {clips} clips" + (codec is null ? "" : " and their codec resynthesis")
+                    + $" in {watch.Elapsed.TotalSeconds:0} s and saved them to {path}");
         return classifiers;
     }
 

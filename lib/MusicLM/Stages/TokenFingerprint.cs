@@ -32,6 +32,9 @@ internal sealed record TokenFingerprint(string Codec, string Semantic, string Mu
             OfModel(mulan, JsonSerializer.Serialize(mulan.Config)),
             OfClips(seeds, clipSeconds, sampleRate));
 
+    /// <summary>The digest of a codec's config and weights (the codec part of <see cref="Of"/>).</summary>
+    public static string OfCodec(CodecModel codec) => OfModel(codec, JsonSerializer.Serialize(codec.Config));
+
     /// <summary>The parts that differ from <paramref name="other"/>, in words ("the codec", "MuLan", ...).</summary>
     public IReadOnlyList<string> Differences(TokenFingerprint other)
     {

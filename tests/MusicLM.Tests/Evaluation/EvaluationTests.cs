@@ -1,5 +1,6 @@
 using MusicLM.Audio.Synthesis;
 using MusicLM.Evaluation;
+using MusicLM.Tests.Codec.Training;
 
 namespace MusicLM.Tests.Evaluation;
 
@@ -112,6 +113,28 @@ public class PromptAdherenceTests(EvaluationClips e) : IClassFixture<EvaluationC
         File.WriteAllText(path, "not json");
         Assert.Throws<InvalidDataException>(() => AttributeClassifiers.Load(path));
         Assert.Throws<ArgumentException>(() => e.Classifiers.Style(new float[3]));
+    }
+
+    [Fact]
+    public void A_judge_that_hears_through_a_codec_is_kept_for_that_codec_and_retrained_for_another()
+    {
+        using var dir = new TempDir();
+        using var a = TinyCodec.Model(1);
+        using var b = TinyCodec.Model(2);
+        var log = new List<string>();
+        var clean = CourseEvaluation.Classifiers(6, log.Add, dir.Path);
+        var withA = CourseEvaluation.Classifiers(6, log.Add, dir.Path, codec: a);
+        var againA = CourseEvaluation.Classifiers(6, log.Add, dir.Path, codec: a);
+        CourseEvaluation.Classifiers(6, log.Add, dir.Path, codec: b);
+        Assert.Equal(4, log.Count);
+        Assert.StartsWith("trained the evaluation classifiers on 6 clips in", log[0]);
+        Assert.StartsWith("trained the evaluation classifiers on 6 clips and their codec resynthesis", log[1]);
+        Assert.StartsWith("using the evaluation classifiers", log[2]);
+        Assert.StartsWith("trained the evaluation classifiers on 6 clips and their codec resynthesis", log[3]);
+        // It learnt from the resynthesised clips too: the clean judge and it answer differently.
+        var f = EvaluationFeatures.Of(SyntheticMusic.Generate(CourseEvaluation.PromptSeed, 16000, 6).Audio);
+        Assert.NotEqual(clean.StyleProbabilities(f), withA.StyleProbabilities(f));
+        Assert.Equal(withA.StyleProbabilities(f), againA.StyleProbabilities(f));
     }
 }
 
