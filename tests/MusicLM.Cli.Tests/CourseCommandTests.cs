@@ -108,6 +108,60 @@ public sealed class CourseCommandTests(PreparedCourse course) : IClassFixture<Pr
     }
 
     [Fact]
+    public void A_larger_budget_continues_the_codec_retrains_the_stages_on_its_new_tokens_and_gives_the_coarse_stage_its_share()
+    {
+        Assert.True(course.Code == 0, course.Err);
+        var data = Path.Combine(course.Dir, "extended");
+        CopyFolder(course.Data, data);                  // a copied data folder: its saved trainer configs name the original
+        var original = Directory.EnumerateFiles(course.Data, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        JsonElement Record(string step) => JsonDocument.Parse(File.ReadAllText(Path.Combine(data, "prepare.json"))).RootElement.GetProperty("Steps").GetProperty(step);
+        var before = Steps.Where(s => s != "tokens").ToDictionary(s => s, s => Record(s).GetProperty("TrainingSteps").GetInt64());
+        Assert.Equal(0.05 * 60 * 5, Record("coarse stage").GetProperty("BudgetSeconds").GetDouble(), 6);
+        Assert.Equal(0.05 * 60, Record("fine stage").GetProperty("BudgetSeconds").GetDouble(), 6);
+        var (code, o, e) = Run("course", "prepare", "--quick", "--minutes-per-stage", "0.1", "--data", data);
+        Assert.True(code == 0, e + o);
+        string Status(string step) => o.Split('\n').Single(l => l.StartsWith(step + "  ")).Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[1];
+        // The codec trains on from its checkpoint; that changes its tokens, so the stages are trained again, each to its new budget.
+        Assert.Equal("extended", Status("codec"));
+        Assert.True(Record("codec").GetProperty("TrainingSteps").GetInt64() > before["codec"], "the codec must train on from its checkpoint");
+        Assert.Contains("codec: continuing", o);
+        Assert.Equal("kept", Status("semantic tokenizer"));      // these two cannot continue and do not depend on the codec
+        Assert.Equal("kept", Status("MuLan"));
+        foreach (var step in new[] { "semantic stage", "coarse stage", "fine stage" })
+        {
+            Assert.Equal("trained", Status(step));
+            Assert.Equal(step == "coarse stage" ? 30.0 : 6.0, Record(step).GetProperty("BudgetSeconds").GetDouble(), 6);
+        }
+        // The same budget again keeps everything.
+        (code, o, e) = Run("course", "prepare", "--quick", "--minutes-per-stage", "0.1", "--data", data);
+        Assert.True(code == 0, e + o);
+        Assert.All(Steps.Where(s => s != "tokens"), s => Assert.Equal("kept", Status(s)));
+        // A stage an earlier run gave less time (as a shorter prepare leaves it) continues from its checkpoint alone.
+        var statePath = Path.Combine(data, "prepare.json");
+        var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(statePath))!;
+        state["Steps"]!["coarse stage"]!["BudgetSeconds"] = 10.0;
+        File.WriteAllText(statePath, state.ToJsonString());
+        var coarseSteps = Record("coarse stage").GetProperty("TrainingSteps").GetInt64();
+        (code, o, e) = Run("course", "prepare", "--quick", "--minutes-per-stage", "0.1", "--data", data);
+        Assert.True(code == 0, e + o);
+        Assert.Equal("extended", Status("coarse stage"));
+        Assert.True(Record("coarse stage").GetProperty("TrainingSteps").GetInt64() > coarseSteps, "the coarse stage must train on from its checkpoint");
+        Assert.All(Steps.Where(s => s != "tokens" && s != "coarse stage"), s => Assert.Equal("kept", Status(s)));
+        // Everything was written in the copy; the folder it was copied from is untouched.
+        Assert.All(original, kv => Assert.Equal(kv.Value, File.GetLastWriteTimeUtc(kv.Key)));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    [Fact]
     public void An_interrupted_step_continues_from_its_checkpoint_and_an_unreadable_state_file_starts_over()
     {
         Assert.True(course.Code == 0, course.Err);

@@ -9,7 +9,7 @@ public static class CourseCommand
 {
     internal static Command Build(CliContext ctx)
     {
-        var minutes = Options.Number("--minutes-per-stage", "M", "Wall-time budget of each model's training, in minutes (six models). [default: 8]", m => m > 0, "a positive number of minutes", 8);
+        var minutes = Options.Number("--minutes-per-stage", "M", "Wall-time budget of each model's training, in minutes (six models; the coarse stage gets " + $"{CoursePreparation.CoarseShare:0.#}× as much). A larger budget than an earlier run's continues its models. [default: 8]", m => m > 0, "a positive number of minutes", 8);
         var data = Options.Text("--data", "DIR", "The data folder to prepare. [default: $MUSICLM_DATA, else ./.musiclm]");
         var quick = Options.Flag("--quick", "The notebooks' quick recipes (tiny stages, a few clips): to check the whole chain in a minute, not to listen to.");
         var fresh = Options.Flag("--fresh", "Train every model again, ignoring what an earlier run prepared.");
@@ -31,7 +31,8 @@ public static class CourseCommand
     {
         if (device is { IsCuda: true } && !torch.cuda.is_available()) throw new ArgumentException("--device cuda: no CUDA device is available here (musiclm info lists them)");
         var root = Path.GetFullPath(data ?? MusicLM.Audio.Dataset.DataFolder.Root);
-        ctx.Out.WriteLine($"preparing the course in {root}: {CoursePreparation.Steps.Length} steps, up to {budget.TotalMinutes:0.#} min for each model" + (quick ? " (quick recipes)" : ""));
+        ctx.Out.WriteLine($"preparing the course in {root}: {CoursePreparation.Steps.Length} steps, up to {budget.TotalMinutes:0.#} min for each model " +
+                           $"({budget.TotalMinutes * CoursePreparation.CoarseShare:0.#} for the coarse stage; {CoursePreparation.TotalBudget(budget).TotalMinutes:0} min in all)" + (quick ? " (quick recipes)" : ""));
         IReadOnlyList<PreparedStep> steps;
         using (var bar = ctx.Progress("course prepare"))
         {

@@ -17,7 +17,7 @@ public enum PreparationRecipe { Workshop, Quick }
 /// <summary>How far <see cref="CoursePreparation"/> has got: step <c>Index</c> of <c>Count</c> ("codec", …), the fraction of that step done, a short detail, and the step's time.</summary>
 public readonly record struct PreparationProgress(string Step, int Index, int Count, double Fraction, string Detail, TimeSpan Elapsed);
 
-/// <summary>What one step of the preparation did: "trained", "resumed" (continued a checkpoint an interrupted run left) or "kept" (done by an earlier run), its time, training steps in all, and what it reached.</summary>
+/// <summary>What one step of the preparation did: "trained", "resumed" (continued a checkpoint an interrupted run left), "extended" (continued a finished step that had a smaller budget) or "kept" (done by an earlier run), its time in this run, training steps in all, and what it reached.</summary>
 public sealed record PreparedStep(string Step, string Status, double Seconds, long TrainingSteps, string Reached, string Checkpoint);
 
 /// <summary>
@@ -28,8 +28,10 @@ public sealed record PreparedStep(string Step, string Status, double Seconds, lo
 /// <para>
 /// Resumable: each step's outcome is written to <c>prepare.json</c> in the data folder as soon as it ends, and a
 /// step an interrupted run was in continues from its last checkpoint (codec and stages save every 200 steps) with
-/// what is left of its budget. Steps done by an earlier run are kept; a stage is redone when the token streams it was
-/// trained on changed (a retrained codec, say). <c>fresh</c> starts every step over.
+/// what is left of its budget. Steps done by an earlier run are kept, except that a model an earlier run trained
+/// with a smaller budget (the codec, a stage) continues from its checkpoint to the new one; a stage is redone when the
+/// token streams it was trained on changed (a retrained codec, say). <c>fresh</c> starts every step over. Each step
+/// gets the budget per step times its <see cref="Share"/>.
 /// </para>
 /// </summary>
 public sealed class CoursePreparation
@@ -37,9 +39,25 @@ public sealed class CoursePreparation
     public const string StateFile = "prepare.json";
     public static readonly string[] Steps = ["codec", "semantic tokenizer", "MuLan", "tokens", "semantic stage", "coarse stage", "fine stage"];
 
+    /// <summary>
+    /// Each step's budget in units of the budget per step. The coarse stage gets <see cref="CoarseShare"/> of them: it
+    /// is where the prompt got lost (lib/MusicLM/Generation/README.md): after 461 steps (8 minutes) its codes, sampled
+    /// from real semantic tokens, carried no style the judge could hear; after 2,000 they do. The tokens step computes
+    /// what it must and has no budget.
+    /// </summary>
+    public static double Share(string step) => step == "coarse stage" ? CoarseShare : 1;
+
+    /// <summary>The coarse stage's budget in units of the budget per step.</summary>
+    public const double CoarseShare = 5;
+
+    /// <summary>Wall time of all the budgeted steps for a budget per step: 10 × for the course's shares.</summary>
+    public static TimeSpan TotalBudget(TimeSpan budgetPerStep) =>
+        budgetPerStep * Steps.Where(s => s != "tokens").Sum(Share);
+
     private const int Rate = 16000;
     private readonly string root;
     private readonly TimeSpan budget;
+    private TimeSpan stepBudget;
     private readonly PreparationRecipe recipe;
     private readonly IProgress<PreparationProgress>? progress;
     private readonly Action<string> log;
@@ -60,6 +78,7 @@ public sealed class CoursePreparation
         root = Path.GetFullPath(dataRoot ?? DataFolder.Root);
         Directory.CreateDirectory(root);
         budget = budgetPerStep;
+        stepBudget = budgetPerStep;
         this.recipe = recipe;
         this.progress = progress;
         this.log = log ?? (_ => { });
@@ -107,9 +126,13 @@ public sealed class CoursePreparation
     {
         cancellation.ThrowIfCancellationRequested();
         var name = Steps[index];
+        stepBudget = budget * Share(name);
         var watch = Stopwatch.StartNew();
         Report(index, 0, "starting", watch);
-        if (state.TryGetValue(name, out var r) && r.Inputs == inputs && File.Exists(path))
+        // A finished step that had less time than this run gives it (an earlier, shorter prepare) is continued.
+        var extend = state.TryGetValue(name, out var r) && r.State == "done" && r.Inputs == inputs && File.Exists(path)
+                     && ResumableStep(index) && (r.BudgetSeconds > 0 ? r.BudgetSeconds : r.Seconds) < 0.95 * stepBudget.TotalSeconds;
+        if (!extend && r is not null && r.Inputs == inputs && File.Exists(path))
         {
             if (r.State == "done")
             {
@@ -120,13 +143,15 @@ public sealed class CoursePreparation
                 return kept;
             }
         }
-        var resume = state.TryGetValue(name, out r) && r.State == "started" && r.Inputs == inputs && File.Exists(path) && ResumableStep(index);
+        var before = extend ? r!.Seconds : 0;
+        var resume = extend || (state.TryGetValue(name, out r) && r.State == "started" && r.Inputs == inputs && File.Exists(path) && ResumableStep(index));
         Save(name, new StepRecord("started", inputs, 0, 0, ""));
-        log(resume ? $"{name}: continuing the interrupted run's checkpoint {path}" : $"{name}: training for up to {CourseModels.Seconds(budget)}");
+        log(extend ? $"{name}: continuing {path}, trained for {CourseModels.Seconds(TimeSpan.FromSeconds(r!.Seconds))} before, to {CourseModels.Seconds(stepBudget)} in all"
+            : resume ? $"{name}: continuing the interrupted run's checkpoint {path}" : $"{name}: training for up to {CourseModels.Seconds(stepBudget)}");
         var (model, steps, reached) = train(path, resume, (f, detail) => Report(index, f, detail, watch));
-        Save(name, new StepRecord("done", inputs, watch.Elapsed.TotalSeconds, steps, reached));
+        Save(name, new StepRecord("done", inputs, before + watch.Elapsed.TotalSeconds, steps, reached, stepBudget.TotalSeconds));
         // A model retrained upstream invalidates the records that depend on it: the stages' inputs include the tokens' fingerprint.
-        done.Add(new PreparedStep(name, resume ? "resumed" : "trained", watch.Elapsed.TotalSeconds, steps, reached, path));
+        done.Add(new PreparedStep(name, extend ? "extended" : resume ? "resumed" : "trained", watch.Elapsed.TotalSeconds, steps, reached, path));
         log($"{name}: {reached} in {watch.Elapsed.TotalSeconds:0} s; saved to {path}");
         Report(index, 1, reached, watch);
         return model;
@@ -144,7 +169,7 @@ public sealed class CoursePreparation
         return model;
     }
 
-    private TimeSpan Left(TimeSpan spent) => budget - spent;
+    private TimeSpan Left(TimeSpan spent) => stepBudget - spent;
 
     // ---- the recipes (each notebook's workshop mode; quick: its quick mode) ----
 
@@ -152,7 +177,8 @@ public sealed class CoursePreparation
     {
         var clips = Render(Quick ? 6 : 64).Select(c => c.Audio).ToList();
         CodecTrainer trainer;
-        if (resume) trainer = CodecTrainer.Resume(path);
+        // The saved config names the folder it was written in: a copied or moved data folder trains on where it is now.
+        if (resume) trainer = CodecTrainer.Resume(path, CodecTrainer.ReadTrainerConfig(path) with { CheckpointPath = path, LogPath = null });
         else
         {
             torch.manual_seed(0);
@@ -182,8 +208,8 @@ public sealed class CoursePreparation
         var preset = Quick ? SemanticTokenizerConfig.Quick : new SemanticTokenizerConfig();
         var config = preset with { Clusters = Quick ? 32 : 256, MaskedPrediction = preset.MaskedPrediction with { Steps = Quick ? 30 : 300 } };
         var watch = Stopwatch.StartNew();
-        var tokenizer = SemanticTokenizer.Fit(clips, config, budget, Relay<SemanticFitProgress>(p =>
-            report(Fraction(watch.Elapsed, budget), $"{p.Stage} {p.Step}" + (p.Total is { } t ? $"/{t}" : ""))));
+        var tokenizer = SemanticTokenizer.Fit(clips, config, stepBudget, Relay<SemanticFitProgress>(p =>
+            report(Fraction(watch.Elapsed, stepBudget), $"{p.Stage} {p.Step}" + (p.Total is { } t ? $"/{t}" : ""))));
         tokenizer.Save(path);
         LoadOnDevice(tokenizer);
         long steps = tokenizer.Report?.Training.Count ?? 0;
@@ -245,7 +271,13 @@ public sealed class CoursePreparation
     private (StageModel, long, string) TrainStage(StageKind kind, StageTokenSet train, StageTokenSet heldOut, string path, bool resume, Action<double, string> report)
     {
         StageTrainer trainer;
-        if (resume) trainer = StageTrainer.Resume(path, expected: kind);
+        // The saved config names the folder it was written in (a copied or moved data folder trains on where it is now)
+        // and not the device, which is this run's.
+        if (resume)
+            trainer = StageTrainer.Resume(path, Training.TrainerState.ReadConfig<StageTrainerConfig>(path) with
+            {
+                CheckpointPath = path, LogPath = Path.ChangeExtension(path, ".csv"), Device = device,
+            }, kind);
         else
         {
             torch.manual_seed(0);
@@ -280,7 +312,8 @@ public sealed class CoursePreparation
 
     // ---- prepare.json ----
 
-    private sealed record StepRecord(string State, string Inputs, double Seconds, long TrainingSteps, string Reached);
+    /// <summary>One step's line in <c>prepare.json</c>: "started" or "done", what it was made from, its time, its steps, what it reached, and the budget it was given (0 in files of earlier versions: then its time stands for it).</summary>
+    private sealed record StepRecord(string State, string Inputs, double Seconds, long TrainingSteps, string Reached, double BudgetSeconds = 0);
 
     private sealed record StateFileContent(string Content, int Version, Dictionary<string, StepRecord> Steps);
 
