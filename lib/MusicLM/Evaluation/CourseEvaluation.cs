@@ -58,15 +58,22 @@ public static class CourseEvaluation
             if (saved == recipe) { log?.Invoke($"using the evaluation classifiers at {path}"); return loaded; }
         }
         var watch = Stopwatch.StartNew();
-        var rendered = Enumerable.Range(AttributeClassifiers.TrainSeed, clips).AsParallel().AsOrdered()
-            .Select(s => SyntheticMusic.Generate(s, Rate, Seconds)).ToList();
-        var features = rendered.AsParallel().AsOrdered().Select(c => EvaluationFeatures.Of(c.Audio)).ToList();
-        var truth = rendered.Select(c => c.Attributes).ToList();
+        var features = new List<float[]>();
+        var truth = new List<ClipAttributes>();
+        var resynthesised = new List<float[]>();
+        // In chunks, so that only a chunk's audio is held at a time (400 ten-second clips would be 256 MB).
+        foreach (var chunk in Enumerable.Range(AttributeClassifiers.TrainSeed, clips).Chunk(32))
+        {
+            var rendered = chunk.AsParallel().AsOrdered().Select(s => SyntheticMusic.Generate(s, Rate, Seconds)).ToList();
+            features.AddRange(rendered.AsParallel().AsOrdered().Select(c => EvaluationFeatures.Of(c.Audio)));
+            truth.AddRange(rendered.Select(c => c.Attributes));
+            // The codec runs on every core already: one clip at a time.
+            if (codec is not null) resynthesised.AddRange(rendered.Select(c => EvaluationFeatures.Of(Resynthesise(codec, c.Audio))));
+        }
         if (codec is not null)
         {
-            // The codec runs on every core already; one clip at a time.
-            features.AddRange(rendered.Select(c => EvaluationFeatures.Of(Resynthesise(codec, c.Audio))));
-            truth.AddRange(rendered.Select(c => c.Attributes));
+            features.AddRange(resynthesised);
+            truth.AddRange(truth.ToList());
         }
         var classifiers = AttributeClassifiers.Train(features, truth);
         classifiers.Save(path, recipe);

@@ -57,7 +57,6 @@ public sealed class CoursePreparation
     private const int Rate = 16000;
     private readonly string root;
     private readonly TimeSpan budget;
-    private TimeSpan stepBudget;
     private readonly PreparationRecipe recipe;
     private readonly IProgress<PreparationProgress>? progress;
     private readonly Action<string> log;
@@ -78,7 +77,6 @@ public sealed class CoursePreparation
         root = Path.GetFullPath(dataRoot ?? DataFolder.Root);
         Directory.CreateDirectory(root);
         budget = budgetPerStep;
-        stepBudget = budgetPerStep;
         this.recipe = recipe;
         this.progress = progress;
         this.log = log ?? (_ => { });
@@ -108,47 +106,49 @@ public sealed class CoursePreparation
             var kind = (StageKind)k;
             cancellation.ThrowIfCancellationRequested();
             using var stage = Step(4 + k, paths[3 + k].Path, fingerprint, done, cancellation,
-                (path, resume, report) => TrainStage(kind, train, heldOut, path, resume, report), p => StageModel.Load(p, kind));
+                (path, resume, stepBudget, report) => TrainStage(kind, train, heldOut, path, resume, stepBudget, report), p => StageModel.Load(p, kind));
         }
         return done;
     }
 
     // ---- the step machinery ----
 
-    private delegate (T Model, long Steps, string Reached) Trainer<T>(string path, bool resume, Action<double, string> report);
+    /// <summary>Trains a step's model into <c>path</c> (continuing its checkpoint when <c>resume</c>) until <c>budget</c> of training time in all.</summary>
+    private delegate (T Model, long Steps, string Reached) Trainer<T>(string path, bool resume, TimeSpan budget, Action<double, string> report);
 
     /// <summary>
-    /// One model step: kept when an earlier run finished it with the same inputs; continued when an interrupted run
-    /// started it with the same inputs and left a checkpoint; else trained afresh. Its record is written when it ends.
+    /// One model step: kept when an earlier run finished it with the same inputs and budget; continued when an
+    /// interrupted run started it with the same inputs and left a checkpoint, or when an earlier run finished it with a
+    /// smaller budget (models that can continue: the codec and the stages); else trained afresh. Its record is written
+    /// when it ends.
     /// </summary>
     private T Step<T>(int index, string path, string inputs, List<PreparedStep> done, CancellationToken cancellation,
                       Trainer<T> train, Func<string, T> load) where T : IDisposable
     {
         cancellation.ThrowIfCancellationRequested();
         var name = Steps[index];
-        stepBudget = budget * Share(name);
+        var stepBudget = budget * Share(name);
         var watch = Stopwatch.StartNew();
         Report(index, 0, "starting", watch);
+        state.TryGetValue(name, out var r);
+        var same = r is not null && r.Inputs == inputs && File.Exists(path);
         // A finished step that had less time than this run gives it (an earlier, shorter prepare) is continued.
-        var extend = state.TryGetValue(name, out var r) && r.State == "done" && r.Inputs == inputs && File.Exists(path)
-                     && ResumableStep(index) && (r.BudgetSeconds > 0 ? r.BudgetSeconds : r.Seconds) < 0.95 * stepBudget.TotalSeconds;
-        if (!extend && r is not null && r.Inputs == inputs && File.Exists(path))
+        var extend = same && r!.State == "done" && ResumableStep(index)
+                     && (r.BudgetSeconds > 0 ? r.BudgetSeconds : r.Seconds) < 0.95 * stepBudget.TotalSeconds;
+        if (same && r!.State == "done" && !extend)
         {
-            if (r.State == "done")
-            {
-                var kept = load(path);
-                log($"{name}: kept ({r.Reached}; {path})");
-                done.Add(new PreparedStep(name, "kept", r.Seconds, r.TrainingSteps, r.Reached, path));
-                Report(index, 1, "kept", watch);
-                return kept;
-            }
+            var kept = load(path);
+            log($"{name}: kept ({r.Reached}; {path})");
+            done.Add(new PreparedStep(name, "kept", r.Seconds, r.TrainingSteps, r.Reached, path));
+            Report(index, 1, "kept", watch);
+            return kept;
         }
         var before = extend ? r!.Seconds : 0;
-        var resume = extend || (state.TryGetValue(name, out r) && r.State == "started" && r.Inputs == inputs && File.Exists(path) && ResumableStep(index));
+        var resume = extend || (same && r!.State == "started" && ResumableStep(index));
         Save(name, new StepRecord("started", inputs, 0, 0, ""));
-        log(extend ? $"{name}: continuing {path}, trained for {CourseModels.Seconds(TimeSpan.FromSeconds(r!.Seconds))} before, to {CourseModels.Seconds(stepBudget)} in all"
+        log(extend ? $"{name}: continuing {path}, trained for {CourseModels.Seconds(TimeSpan.FromSeconds(before))} before, to {CourseModels.Seconds(stepBudget)} in all"
             : resume ? $"{name}: continuing the interrupted run's checkpoint {path}" : $"{name}: training for up to {CourseModels.Seconds(stepBudget)}");
-        var (model, steps, reached) = train(path, resume, (f, detail) => Report(index, f, detail, watch));
+        var (model, steps, reached) = train(path, resume, stepBudget, (f, detail) => Report(index, f, detail, watch));
         Save(name, new StepRecord("done", inputs, before + watch.Elapsed.TotalSeconds, steps, reached, stepBudget.TotalSeconds));
         // A model retrained upstream invalidates the records that depend on it: the stages' inputs include the tokens' fingerprint.
         done.Add(new PreparedStep(name, extend ? "extended" : resume ? "resumed" : "trained", watch.Elapsed.TotalSeconds, steps, reached, path));
@@ -169,16 +169,13 @@ public sealed class CoursePreparation
         return model;
     }
 
-    private TimeSpan Left(TimeSpan spent) => stepBudget - spent;
-
     // ---- the recipes (each notebook's workshop mode; quick: its quick mode) ----
 
-    private (CodecModel, long, string) TrainCodec(string path, bool resume, Action<double, string> report)
+    private (CodecModel, long, string) TrainCodec(string path, bool resume, TimeSpan budget, Action<double, string> report)
     {
         var clips = Render(Quick ? 6 : 64).Select(c => c.Audio).ToList();
         CodecTrainer trainer;
-        // The saved config names the folder it was written in: a copied or moved data folder trains on where it is now.
-        if (resume) trainer = CodecTrainer.Resume(path, CodecTrainer.ReadTrainerConfig(path) with { CheckpointPath = path, LogPath = null });
+        if (resume) trainer = CodecTrainer.Resume(path);
         else
         {
             torch.manual_seed(0);
@@ -190,7 +187,7 @@ public sealed class CoursePreparation
         }
         using (trainer)
         {
-            var left = Left(trainer.Elapsed);
+            var left = budget - trainer.Elapsed;
             var result = left > TimeSpan.FromMilliseconds(100)
                 ? trainer.Train(clips, budget: left, progress: Relay<CodecTrainingStep>(s => report(Fraction(s.Elapsed, left), $"step {s.Step}, mel {s.Mel:0.###}")))
                 : trainer.Train(clips, steps: 1);
@@ -202,21 +199,21 @@ public sealed class CoursePreparation
         }
     }
 
-    private (SemanticTokenizer, long, string) FitSemantic(string path, bool resume, Action<double, string> report)
+    private (SemanticTokenizer, long, string) FitSemantic(string path, bool resume, TimeSpan budget, Action<double, string> report)
     {
         var clips = Render(Quick ? 12 : 200).Select(c => c.Audio).ToList();
         var preset = Quick ? SemanticTokenizerConfig.Quick : new SemanticTokenizerConfig();
         var config = preset with { Clusters = Quick ? 32 : 256, MaskedPrediction = preset.MaskedPrediction with { Steps = Quick ? 30 : 300 } };
         var watch = Stopwatch.StartNew();
-        var tokenizer = SemanticTokenizer.Fit(clips, config, stepBudget, Relay<SemanticFitProgress>(p =>
-            report(Fraction(watch.Elapsed, stepBudget), $"{p.Stage} {p.Step}" + (p.Total is { } t ? $"/{t}" : ""))));
+        var tokenizer = SemanticTokenizer.Fit(clips, config, budget, Relay<SemanticFitProgress>(p =>
+            report(Fraction(watch.Elapsed, budget), $"{p.Stage} {p.Step}" + (p.Total is { } t ? $"/{t}" : ""))));
         tokenizer.Save(path);
         LoadOnDevice(tokenizer);
         long steps = tokenizer.Report?.Training.Count ?? 0;
         return (tokenizer, steps, $"iteration {tokenizer.Iteration}, {tokenizer.VocabularySize} tokens");
     }
 
-    private (MuLanModel, long, string) TrainMuLan(string path, bool resume, Action<double, string> report)
+    private (MuLanModel, long, string) TrainMuLan(string path, bool resume, TimeSpan budget, Action<double, string> report)
     {
         var n = Quick ? 48 : 1500;
         var captions = Enumerable.Range(0, n).Select(i => SyntheticMusic.Compose(ClipSpec.Random(i, Rate, 10)).Caption).ToList();
@@ -238,7 +235,7 @@ public sealed class CoursePreparation
             heldOut.AddRange(MuLanFeatures.Compute(mulan, Render(Quick ? 16 : 64, 1_000_000).Select(MuLanExample.From).ToList()));
             var config = Quick ? new MuLanTrainerConfig { BatchSize = 16, CropSeconds = 2, WarmupSteps = 10, EvalEvery = 0 } : new MuLanTrainerConfig { EvalEvery = 0 };
             using var trainer = new MuLanTrainer(mulan, config);
-            var left = Left(watch.Elapsed);
+            var left = budget - watch.Elapsed;
             var result = left > TimeSpan.FromMilliseconds(100)
                 ? trainer.Train(features, budget: left, progress: Relay<MuLanTrainingStep>(s => report(0.3 + 0.7 * Fraction(s.Elapsed, left), $"step {s.Step}, loss {s.Loss:0.###}")))
                 : trainer.Train(features, steps: 1);
@@ -268,16 +265,10 @@ public sealed class CoursePreparation
         return result;
     }
 
-    private (StageModel, long, string) TrainStage(StageKind kind, StageTokenSet train, StageTokenSet heldOut, string path, bool resume, Action<double, string> report)
+    private (StageModel, long, string) TrainStage(StageKind kind, StageTokenSet train, StageTokenSet heldOut, string path, bool resume, TimeSpan budget, Action<double, string> report)
     {
         StageTrainer trainer;
-        // The saved config names the folder it was written in (a copied or moved data folder trains on where it is now)
-        // and not the device, which is this run's.
-        if (resume)
-            trainer = StageTrainer.Resume(path, Training.TrainerState.ReadConfig<StageTrainerConfig>(path) with
-            {
-                CheckpointPath = path, LogPath = Path.ChangeExtension(path, ".csv"), Device = device,
-            }, kind);
+        if (resume) trainer = StageTrainer.Resume(path, StageTrainer.ReadConfig(path) with { Device = device }, kind);   // the device is this run's, not saved
         else
         {
             torch.manual_seed(0);
@@ -289,7 +280,7 @@ public sealed class CoursePreparation
         }
         using (trainer)
         {
-            var left = Left(trainer.Elapsed);
+            var left = budget - trainer.Elapsed;
             var result = left > TimeSpan.FromMilliseconds(100)
                 ? trainer.Train(train.Clips, budget: left, validation: heldOut.Clips,
                     progress: Relay<StageTrainingStep>(s => report(Fraction(s.Elapsed, left), $"step {s.Step}, loss {s.Loss:0.###}")))

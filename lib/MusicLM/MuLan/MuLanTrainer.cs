@@ -229,7 +229,11 @@ public sealed class MuLanTrainer : IDisposable
     /// <summary>A trainer continuing from a checkpoint written by training (model, optimizer, step).</summary>
     public static MuLanTrainer Resume(string path, MuLanTrainerConfig? config = null)
     {
-        config ??= TrainerState.ReadConfig<MuLanTrainerConfig>(path);
+        if (config is null)
+        {
+            var saved = TrainerState.ReadConfig<MuLanTrainerConfig>(path);
+            config = saved with { CheckpointPath = TrainerState.Relocated(saved.CheckpointPath, saved.CheckpointPath, path) };
+        }
         var model = MuLanModel.Load(path);
         var trainer = new MuLanTrainer(model, config);
         try { (trainer.Step, trainer.elapsedBefore) = TrainerState.Restore(path, trainer.optimizer); }

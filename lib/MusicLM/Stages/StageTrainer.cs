@@ -246,12 +246,22 @@ public sealed class StageTrainer : IDisposable
     }
 
     /// <summary>
+    /// The trainer config saved beside a checkpoint, its checkpoint and log paths moved to where the checkpoint is now
+    /// (<see cref="TrainerState.Relocated"/>). The device is not saved: set it with <c>with</c>.
+    /// </summary>
+    public static StageTrainerConfig ReadConfig(string path)
+    {
+        var c = TrainerState.ReadConfig<StageTrainerConfig>(path);
+        return c with { CheckpointPath = TrainerState.Relocated(c.CheckpointPath, c.CheckpointPath, path), LogPath = TrainerState.Relocated(c.LogPath, c.CheckpointPath, path) };
+    }
+
+    /// <summary>
     /// A trainer continuing from a checkpoint written by training (stage, optimizer, step). With
     /// <paramref name="expected"/>, a checkpoint of another stage is refused.
     /// </summary>
     public static StageTrainer Resume(string path, StageTrainerConfig? config = null, StageKind? expected = null)
     {
-        config ??= TrainerState.ReadConfig<StageTrainerConfig>(path);
+        config ??= ReadConfig(path);
         var model = StageModel.Load(path, expected);
         var trainer = new StageTrainer(model, config);
         try { (trainer.Step, trainer.elapsedBefore) = TrainerState.Restore(path, trainer.optimizer); }

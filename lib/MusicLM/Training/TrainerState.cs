@@ -40,6 +40,23 @@ internal static class TrainerState
         catch (JsonException ex) { throw new CheckpointFormatException(cfg, $"the trainer config is not valid ({ex.Message})", ex); }
     }
 
+    /// <summary>
+    /// A path of a trainer config saved with a checkpoint, for that checkpoint where it is now (<paramref name="path"/>:
+    /// the folder may have been copied, moved or linked into another): the saved checkpoint path becomes
+    /// <paramref name="path"/>, a file that sat beside it (the log) moves beside <paramref name="path"/>, anything else
+    /// (or nothing) stays. A resumed run so never writes into the folder the config was first saved in.
+    /// </summary>
+    public static string? Relocated(string? file, string? savedCheckpoint, string path)
+    {
+        if (file is null || savedCheckpoint is null) return file;
+        var full = Path.GetFullPath(file);
+        var old = Path.GetFullPath(savedCheckpoint);
+        if (full == old) return path;
+        return Path.GetDirectoryName(full) == Path.GetDirectoryName(old)
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(full))
+            : file;
+    }
+
     /// <summary>Loads the optimizer's state saved with <paramref name="path"/> and returns the step and elapsed time.</summary>
     public static (long Step, TimeSpan Elapsed) Restore(string path, Optimizer optimizer)
     {

@@ -43,6 +43,29 @@ public class StageTrainerTests
     }
 
     [Fact]
+    public void A_checkpoint_copied_to_another_folder_resumes_there_and_leaves_the_original_alone()
+    {
+        using var dir = new TempDir();
+        var first = Path.Combine(dir.Path, "first");
+        var copy = Path.Combine(dir.Path, "copy");
+        var config = new StageTrainerConfig { BatchSize = 4, WarmupSteps = 1, EvalEvery = 0, CheckpointPath = Path.Combine(first, "coarse.safetensors"), LogPath = Path.Combine(first, "coarse.csv") };
+        using (var model = TinyStages.Model(StageKind.Coarse, seed: 9))
+        using (var t = new StageTrainer(model, config)) t.Train(Clips(6), steps: 2);
+        Directory.CreateDirectory(copy);
+        foreach (var f in Directory.GetFiles(first)) File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+        var stamps = Directory.GetFiles(first).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+
+        var saved = StageTrainer.ReadConfig(Path.Combine(copy, "coarse.safetensors"));
+        Assert.Equal(Path.Combine(copy, "coarse.safetensors"), saved.CheckpointPath);
+        Assert.Equal(Path.Combine(copy, "coarse.csv"), saved.LogPath);
+        using (var resumed = StageTrainer.Resume(Path.Combine(copy, "coarse.safetensors"), expected: StageKind.Coarse))
+            resumed.Train(Clips(6), steps: 2);
+        Assert.All(stamps, kv => Assert.Equal(kv.Value, File.GetLastWriteTimeUtc(kv.Key)));
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(copy, "coarse.csv")).Length);      // header and 4 steps
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(first, "coarse.csv")).Length);
+    }
+
+    [Fact]
     public void A_resumed_run_is_bit_identical_to_one_that_never_stopped()
     {
         using var dir = new TempDir();

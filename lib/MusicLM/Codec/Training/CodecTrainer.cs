@@ -337,13 +337,22 @@ public sealed class CodecTrainer : IDisposable
         return trainer;
     }
 
-    /// <summary>The trainer config saved beside a checkpoint.</summary>
+    /// <summary>
+    /// The trainer config saved beside a checkpoint, its checkpoint and log paths moved to where the checkpoint is now
+    /// (<see cref="MusicLM.Training.TrainerState.Relocated"/>).
+    /// </summary>
     public static CodecTrainerConfig ReadTrainerConfig(string path)
     {
         var cfg = TrainerConfigPath(path);
         if (!File.Exists(cfg)) throw new CheckpointFormatException(cfg, $"'{path}' has no trainer config beside it");
-        try { return JsonSerializer.Deserialize<CodecTrainerConfig>(File.ReadAllText(cfg), JsonOptions) ?? throw new CheckpointFormatException(cfg, "the trainer config is null"); }
+        CodecTrainerConfig c;
+        try { c = JsonSerializer.Deserialize<CodecTrainerConfig>(File.ReadAllText(cfg), JsonOptions) ?? throw new CheckpointFormatException(cfg, "the trainer config is null"); }
         catch (JsonException ex) { throw new CheckpointFormatException(cfg, $"the trainer config is not valid ({ex.Message})", ex); }
+        return c with
+        {
+            CheckpointPath = MusicLM.Training.TrainerState.Relocated(c.CheckpointPath, c.CheckpointPath, path),
+            LogPath = MusicLM.Training.TrainerState.Relocated(c.LogPath, c.CheckpointPath, path),
+        };
     }
 
     // ---- data ----
