@@ -42,7 +42,7 @@ public sealed class CoursePreparation
     /// <summary>
     /// Each step's budget in units of the budget per step. The coarse stage gets <see cref="CoarseShare"/> of them: it
     /// is where the prompt got lost (lib/MusicLM/Generation/README.md): after 461 steps (8 minutes) its codes, sampled
-    /// from real semantic tokens, carried no style the judge could hear; after 2,000 they do. The tokens step computes
+    /// from real semantic tokens, carried no style the judge could hear; after 2,149 they did. The tokens step computes
     /// what it must and has no budget.
     /// </summary>
     public static double Share(string step) => step == "coarse stage" ? CoarseShare : 1;
