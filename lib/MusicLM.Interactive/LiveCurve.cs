@@ -5,7 +5,8 @@ namespace MusicLM.Interactive;
 /// <summary>
 /// A line chart that grows while a loop runs (<see cref="Plot.Live"/>): <c>Add</c>
 /// records points, and the shown figure is replaced in place at most ~3 times a second. Without a notebook
-/// it prints the last values when disposed.
+/// it prints the last values when disposed. Safe to call from several threads at once (a
+/// <c>new Progress&lt;T&gt;</c> handler runs on the thread pool, two reports can overlap).
 /// </summary>
 public sealed class LiveCurve : IDisplayable, IDisposable
 {
@@ -13,6 +14,7 @@ public sealed class LiveCurve : IDisplayable, IDisposable
     private readonly List<string> order = new();
     private readonly Throttle throttle;
     private readonly string title, xTitle;
+    private readonly object gate = new();
     private DisplayHandle? handle;
     private bool dirty;
 
@@ -24,7 +26,7 @@ public sealed class LiveCurve : IDisplayable, IDisposable
     }
 
     /// <summary>Names of the series so far, in first-seen order.</summary>
-    public IReadOnlyList<string> Series => order;
+    public IReadOnlyList<string> Series { get { lock (gate) return order.ToArray(); } }
 
     /// <summary>How many times the shown output was replaced (for tests and curiosity).</summary>
     public int DisplayUpdates { get; private set; }
@@ -34,6 +36,11 @@ public sealed class LiveCurve : IDisplayable, IDisposable
 
     /// <summary>Adds one point to each named series at <paramref name="step"/>.</summary>
     public void Add(double step, params (string Series, double Value)[] values)
+    {
+        lock (gate) AddLocked(step, values);
+    }
+
+    private void AddLocked(double step, (string Series, double Value)[] values)
     {
         foreach (var (name, v) in values)
         {
@@ -47,11 +54,16 @@ public sealed class LiveCurve : IDisplayable, IDisposable
             s.Y.Add(v);
         }
         dirty = true;
-        if (throttle.Ready()) Flush();
+        if (throttle.Ready()) FlushLocked();
     }
 
     /// <summary>Shows the current curve now (replacing the previous picture).</summary>
     public void Flush()
+    {
+        lock (gate) FlushLocked();
+    }
+
+    private void FlushLocked()
     {
         if (!dirty && handle != null) return;
         var live = KernelHooks.InKernel || HtmlReport.Current != null;
@@ -66,6 +78,11 @@ public sealed class LiveCurve : IDisplayable, IDisposable
     /// their points as markers, so the first recorded value is visible before there is a line to draw.
     /// </summary>
     public Figure ToFigure()
+    {
+        lock (gate) return FigureLocked();
+    }
+
+    private Figure FigureLocked()
     {
         var fig = new Figure(title).WithAxes(xTitle, order.Count == 0 ? null : string.Join(", ", order)).WithSize(0, 320);
         foreach (var name in order)
@@ -83,6 +100,11 @@ public sealed class LiveCurve : IDisplayable, IDisposable
     /// <summary>"training: loss 0.312 (step 400), val 0.4 (step 400)".</summary>
     public override string ToString()
     {
+        lock (gate) return TextLocked();
+    }
+
+    private string TextLocked()
+    {
         var sb = new StringBuilder(title).Append(':');
         foreach (var name in order)
         {
@@ -97,7 +119,10 @@ public sealed class LiveCurve : IDisplayable, IDisposable
     /// <summary>Draws the final curve (or prints its last values on a console).</summary>
     public void Dispose()
     {
-        if (KernelHooks.InKernel || HtmlReport.Current != null) { dirty = true; Flush(); }
-        else if (order.Count > 0) Console.Out.WriteLine(ToString());
+        lock (gate)
+        {
+            if (KernelHooks.InKernel || HtmlReport.Current != null) { dirty = true; FlushLocked(); }
+            else if (order.Count > 0) Console.Out.WriteLine(TextLocked());
+        }
     }
 }

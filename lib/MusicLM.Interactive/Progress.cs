@@ -50,4 +50,22 @@ public static class Progress
     /// </summary>
     public static ProgressBar Start(long total, string? label = null, TimeProvider? clock = null) =>
         new(total, label, clock ?? TimeProvider.System);
+
+    /// <summary>
+    /// An <see cref="IProgress{T}"/> that calls <paramref name="handler"/> at once, on the thread that
+    /// reports, in the order of the reports: pass it where a library call takes a progress argument.
+    /// <c>new Progress&lt;T&gt;(handler)</c> instead posts each report to the thread pool, so in a
+    /// notebook the handler runs late, out of order and on several threads at once, it may still run
+    /// after the call has returned, and an exception it throws ends the process instead of the cell.
+    /// </summary>
+    public static IProgress<T> Inline<T>(Action<T> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return new InlineProgress<T>(handler);
+    }
+
+    private sealed class InlineProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        public void Report(T value) => handler(value);
+    }
 }

@@ -8,7 +8,9 @@ namespace MusicLM.Interactive;
 /// A progress bar (<see cref="Progress.Start"/>): count, rate, ETA and a few live metrics. In a notebook it
 /// replaces its own output at most ~4 times a second; on a console it rewrites one line. When the kernel's
 /// interrupt token is cancelled, the next <see cref="Update"/> shows "interrupted" and throws
-/// <see cref="OperationCanceledException"/>, which ends the loop.
+/// <see cref="OperationCanceledException"/>, which ends the loop. Safe to update from several threads; only
+/// the thread that started the bar is stopped by an interrupt (a throw on a thread-pool thread, say in a
+/// <c>new Progress&lt;T&gt;</c> handler, would end the whole process), the others just see "interrupted".
 /// </summary>
 public sealed class ProgressBar : IDisplayable, IDisposable
 {
@@ -20,6 +22,8 @@ public sealed class ProgressBar : IDisplayable, IDisposable
     private readonly DisplayHandle? handle;
     private readonly bool console;
     private readonly bool rewriteLine;
+    private readonly object gate = new();
+    private readonly int owner = Environment.CurrentManagedThreadId;
     private (string Name, double Value)[] metrics = Array.Empty<(string, double)>();
     private int consoleWidth;
 
@@ -66,14 +70,20 @@ public sealed class ProgressBar : IDisplayable, IDisposable
     public void Update(long count, params (string Name, double Value)[] metrics)
     {
         ThrowIfInterrupted();
-        if (State != "running") return;
-        Count = count;
-        if (metrics.Length > 0) this.metrics = metrics;
-        if ((Total > 0 && count >= Total) || throttle.Ready()) Redraw();
+        lock (gate)
+        {
+            if (State != "running") return;
+            Count = count;
+            if (metrics.Length > 0) this.metrics = metrics;
+            if ((Total > 0 && count >= Total) || throttle.Ready()) Redraw();
+        }
     }
 
     /// <summary>Adds <paramref name="by"/> to the count.</summary>
-    public void Advance(long by = 1, params (string Name, double Value)[] metrics) => Update(Count + by, metrics);
+    public void Advance(long by = 1, params (string Name, double Value)[] metrics)
+    {
+        lock (gate) Update(Count + by, metrics);
+    }
 
     /// <summary>If the notebook's interrupt was pressed: shows "interrupted" and throws <see cref="OperationCanceledException"/>.</summary>
     public void ThrowIfInterrupted()
@@ -81,6 +91,7 @@ public sealed class ProgressBar : IDisplayable, IDisposable
         var token = KernelHooks.InterruptToken;
         if (!token.IsCancellationRequested) return;
         Finish("interrupted");
+        if (Environment.CurrentManagedThreadId != owner) return;
         throw new OperationCanceledException($"{Label ?? "loop"} interrupted at {Count}" + (Total > 0 ? $"/{Total}" : ""), token);
     }
 
@@ -104,9 +115,12 @@ public sealed class ProgressBar : IDisplayable, IDisposable
 
     private void Finish(string state)
     {
-        if (State != "running") return;
-        State = state;
-        Redraw();
+        lock (gate)
+        {
+            if (State != "running") return;
+            State = state;
+            Redraw();
+        }
     }
 
     /// <summary>Shows the final state ("done", or "stopped" when the loop ended early).</summary>

@@ -180,4 +180,37 @@ public class DisplayTests
         var rows = new AudioGrid(Enumerable.Range(0, 6).Select(i => ($"{i}", clip)), columns: 4).ToHtml();
         Assert.Equal(1, Occurrences(rows, "flex-basis:100%"));   // a line break after the fourth clip
     }
+
+    [Fact]
+    public void Live_curve_takes_points_from_several_threads_at_once_while_it_redraws()
+    {
+        // new Progress<T>(handler) runs handlers on the thread pool, two at a time when a redraw is slow:
+        // an unguarded curve threw "Collection was modified" there and took the kernel down (CI, notebook 05).
+        using var kernel = new FakeKernel();
+        const int threads = 4, points = 500;
+        using (var curve = Plot.Live("training", clock: new SteppingClock()))
+        {
+            var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+            var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            {
+                try { for (var i = 0; i < points; i++) curve.Add(i, ("loss", t), ("val", i)); }
+                catch (Exception e) { errors.Enqueue(e); }   // uncaught, it would end the test run
+            })).ToList();
+            workers.ForEach(w => w.Start());
+            workers.ForEach(w => w.Join());
+            Assert.Empty(errors);
+            Assert.True(curve.DisplayUpdates > 100, $"{curve.DisplayUpdates} redraws");
+        }
+        var last = JsonOf.InHtml((string)kernel.Published[^1].Data["text/html"]);
+        Assert.Equal(threads * points, last["data"]![0]!["y"]!.AsArray().Count);
+        Assert.Equal(threads * points, last["data"]![1]!["x"]!.AsArray().Count);
+    }
+
+    /// <summary>A clock a second further on at every reading, so every point is due for a redraw.</summary>
+    private sealed class SteppingClock : TimeProvider
+    {
+        private long ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Interlocked.Add(ref ticks, TimeSpan.TicksPerSecond);
+    }
 }

@@ -96,4 +96,39 @@ public class ProgressTests
         Assert.Contains("stopped", kernel.Text(kernel.Published.Count - 1));
         Assert.Contains("2/10", kernel.Text(kernel.Published.Count - 1));
     }
+
+    [Fact]
+    public void An_update_from_another_thread_after_an_interrupt_shows_it_without_throwing_there()
+    {
+        using var kernel = new FakeKernel();
+        using var bar = Progress.Start(10, "training");
+        kernel.Interrupt.Cancel();
+        Exception? onPool = new InvalidOperationException("not run");
+        var worker = new Thread(() =>
+        {
+            try { bar.Update(3); onPool = null; }
+            catch (Exception e) { onPool = e; }
+        });
+        worker.Start();
+        worker.Join();
+        Assert.Null(onPool);   // a throw on a thread-pool thread would end the process
+        Assert.Equal("interrupted", bar.State);
+        Assert.Throws<OperationCanceledException>(() => bar.Update(4));   // the loop's own thread stops
+    }
+
+    [Fact]
+    public void Inline_progress_runs_the_handler_on_the_reporting_thread_in_order_and_passes_its_exception_on()
+    {
+        var seen = new List<(int Value, int Thread)>();
+        var progress = Progress.Inline<int>(v =>
+        {
+            if (v < 0) throw new InvalidOperationException("negative");
+            seen.Add((v, Environment.CurrentManagedThreadId));
+        });
+        for (var i = 0; i < 100; i++) progress.Report(i);
+        Assert.Equal(Enumerable.Range(0, 100), seen.Select(s => s.Value));
+        Assert.All(seen, s => Assert.Equal(Environment.CurrentManagedThreadId, s.Thread));
+        Assert.Equal("negative", Assert.Throws<InvalidOperationException>(() => progress.Report(-1)).Message);
+        Assert.Throws<ArgumentNullException>(() => Progress.Inline<int>(null!));
+    }
 }

@@ -102,4 +102,18 @@ public class NotebookConventionTests
             .ToList();
         Assert.True(hits.Count == 0, "references outside the repository:\n" + string.Join("\n", hits));
     }
+
+    [Theory]
+    [MemberData(nameof(NotebookFiles.All), MemberType = typeof(NotebookFiles))]
+    public void Notebook_reports_progress_inline_not_through_the_thread_pool(string name)
+    {
+        // new Progress<T>(h) runs h on pool threads, several at once and after the call returns; a live
+        // curve updated that way once took the kernel down in CI. Progress.Inline runs h in the cell.
+        var cells = Load(name)["cells"]!.AsArray();
+        var hits = cells.Select((c, i) => (Cell: i, Kind: (string)c!["cell_type"]!, Text: Source(c)))
+            .Where(c => c.Kind == "code")
+            .SelectMany(c => c.Text.Split('\n').Where(l => l.Contains("new Progress<")).Select(l => $"cell {c.Cell}: {l}"))
+            .ToList();
+        Assert.True(hits.Count == 0, "use Progress.Inline:\n" + string.Join("\n", hits));
+    }
 }

@@ -98,7 +98,7 @@ public static class Continuation
             var prefixes = Enumerable.Range(0, batch).Select(b => prefix(b, start)).ToList();
             var starts = output is null ? null : Enumerable.Range(0, batch).Select(b => TargetStart(layout, output[b], start * framesPerUnit, known)).ToList();
             var offset = w;
-            var inner = progress is null ? null : new Progress<GenerationProgress>(p => progress.Report(p with { Tokens = offset * layout.TargetLength + p.Tokens, Total = windows * layout.TargetLength }));
+            var inner = progress is null ? null : new Training.RelayProgress<GenerationProgress>(p => progress.Report(p with { Tokens = offset * layout.TargetLength + p.Tokens, Total = windows * layout.TargetLength }));
             var targets = stage.Generate(prefixes, cfg with { Seed = cfg.Seed + (ulong)w }, starts, inner, cancellation);
             var reverted = targets.Select(t => layout.Revert(t)).ToArray();    // B × rows × window frames
             output ??= reverted.Select(r => r.Select(_ => new long[units * framesPerUnit]).ToArray()).ToArray();
