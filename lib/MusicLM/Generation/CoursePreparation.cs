@@ -89,6 +89,9 @@ public sealed class CoursePreparation
     private bool Quick => recipe == PreparationRecipe.Quick;
     private string RecipeName => Quick ? "quick" : "workshop";
 
+    /// <summary>Names the semantic stage's training on audio and caption conditioning in its step's inputs.</summary>
+    private const string CaptionRecipe = "audio+caption conditioning";
+
     /// <summary>Runs every step in order; returns what each did. Models are disposed at the end; load them with <see cref="TextToMusic.Load"/>.</summary>
     public IReadOnlyList<PreparedStep> Run(CancellationToken cancellation = default)
     {
@@ -105,8 +108,12 @@ public sealed class CoursePreparation
         {
             var kind = (StageKind)k;
             cancellation.ThrowIfCancellationRequested();
-            using var stage = Step(4 + k, paths[3 + k].Path, fingerprint, done, cancellation,
-                (path, resume, stepBudget, report) => TrainStage(kind, train, heldOut, path, resume, stepBudget, report), p => StageModel.Load(p, kind));
+            // The semantic stage also learns from the captions' text tokens (StageTokenSet.CaptionConditioned): a stage
+            // prepared before it did is trained again.
+            var clips = kind == StageKind.Semantic ? train.Clips.Concat(train.CaptionConditioned(mulan)).ToList() : train.Clips;
+            var inputs = kind == StageKind.Semantic ? fingerprint + "/" + CaptionRecipe : fingerprint;
+            using var stage = Step(4 + k, paths[3 + k].Path, inputs, done, cancellation,
+                (path, resume, stepBudget, report) => TrainStage(kind, clips, heldOut, path, resume, stepBudget, report), p => StageModel.Load(p, kind));
         }
         return done;
     }
@@ -265,14 +272,14 @@ public sealed class CoursePreparation
         return result;
     }
 
-    private (StageModel, long, string) TrainStage(StageKind kind, StageTokenSet train, StageTokenSet heldOut, string path, bool resume, TimeSpan budget, Action<double, string> report)
+    private (StageModel, long, string) TrainStage(StageKind kind, IReadOnlyList<ClipTokens> train, StageTokenSet heldOut, string path, bool resume, TimeSpan budget, Action<double, string> report)
     {
         StageTrainer trainer;
         if (resume) trainer = StageTrainer.Resume(path, StageTrainer.ReadConfig(path) with { Device = device }, kind);   // the device is this run's, not saved
         else
         {
             torch.manual_seed(0);
-            var model = new StageModel(CourseStages.Config(kind, train.Spec, Quick));
+            var model = new StageModel(CourseStages.Config(kind, heldOut.Spec, Quick));
             trainer = new StageTrainer(model, CourseStages.Trainer(kind, Quick) with
             {
                 CheckpointPath = path, ShowProgress = false, Device = device, LogPath = Path.ChangeExtension(path, ".csv"),
@@ -282,9 +289,9 @@ public sealed class CoursePreparation
         {
             var left = budget - trainer.Elapsed;
             var result = left > TimeSpan.FromMilliseconds(100)
-                ? trainer.Train(train.Clips, budget: left, validation: heldOut.Clips,
+                ? trainer.Train(train, budget: left, validation: heldOut.Clips,
                     progress: Relay<StageTrainingStep>(s => report(Fraction(s.Elapsed, left), $"step {s.Step}, loss {s.Loss:0.###}")))
-                : trainer.Train(train.Clips, steps: 1);
+                : trainer.Train(train, steps: 1);
             trainer.SaveCheckpoint(path);
             trainer.Model.eval();
             var (loss, accuracy) = trainer.HeldOut(heldOut.Clips);

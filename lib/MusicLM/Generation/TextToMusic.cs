@@ -124,7 +124,8 @@ public sealed class TextToMusic : IDisposable
             var mulan = Keep(CourseModels.MuLan(budgetPerModel, log, root));
             var (train, _) = CourseStages.Tokens(codec, semantic, mulan, quick ? 24 : 400, quick ? 8 : 40, log, dataRoot: root);
             var stages = new[] { StageKind.Semantic, StageKind.Coarse, StageKind.Fine }
-                .Select(k => Keep(CourseStages.Stage(k, train, budgetPerModel, quick, log, root))).ToArray();
+                .Select(k => Keep(CourseStages.Stage(k, train, budgetPerModel, quick, log, root,
+                    captionsFrom: k == StageKind.Semantic ? mulan : null))).ToArray();
             return new TextToMusic(codec, mulan, stages[0], stages[1], stages[2], semantic, owns: true);
         }
         catch

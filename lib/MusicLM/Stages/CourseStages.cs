@@ -75,9 +75,12 @@ public static class CourseStages
     /// otherwise a stage trained on <paramref name="train"/> within <paramref name="budget"/> (at least one step) and
     /// saved there. A checkpoint made for other streams (a re-run notebook 03 with another vocabulary, say) is
     /// reported and replaced; one that cannot be read is a <see cref="CheckpointFormatException"/> and is left alone.
+    /// With <paramref name="captionsFrom"/>, a stage trained here also learns from the clips conditioned on their
+    /// captions' text tokens from that MuLan (<see cref="StageTokenSet.CaptionConditioned"/>), as the course's semantic
+    /// stage does.
     /// </summary>
     public static StageModel Stage(StageKind kind, StageTokenSet train, TimeSpan budget, bool quick = false,
-        Action<string>? log = null, string? dataRoot = null)
+        Action<string>? log = null, string? dataRoot = null, MuLanModel? captionsFrom = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentOutOfRangeException.ThrowIfLessThan(budget, TimeSpan.Zero);
@@ -102,8 +105,9 @@ public static class CourseStages
         try
         {
             using var trainer = new StageTrainer(model, Trainer(kind, quick) with { EvalEvery = 0 });
-            var result = budget > TimeSpan.FromMilliseconds(100) ? trainer.Train(train.Clips, budget: budget) : trainer.Train(train.Clips, steps: 1);
-            if (result.StepsRun == 0) trainer.Train(train.Clips, steps: 1);
+            var clips = captionsFrom is null ? train.Clips : train.Clips.Concat(train.CaptionConditioned(captionsFrom)).ToList();
+            var result = budget > TimeSpan.FromMilliseconds(100) ? trainer.Train(clips, budget: budget) : trainer.Train(clips, steps: 1);
+            if (result.StepsRun == 0) trainer.Train(clips, steps: 1);
             trainer.SaveCheckpoint(path);
             model.eval();
             log?.Invoke($"trained a {Name(kind)} stage for {watch.Elapsed.TotalSeconds:0.#} s ({trainer.Step} steps) and saved it to {path}");

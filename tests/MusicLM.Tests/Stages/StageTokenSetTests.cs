@@ -59,6 +59,35 @@ public class StageTokenSetTests : IClassFixture<TinyStageModels>
     }
 
     [Fact]
+    public void Caption_conditioned_clips_keep_every_stream_but_take_the_MuLan_tokens_of_their_own_caption()
+    {
+        var set = Compute();
+        var captioned = set.CaptionConditioned(m.MuLan);
+        Assert.Equal(set.Count, captioned.Count);
+        var differ = 0;
+        for (var i = 0; i < set.Count; i++)
+        {
+            var (audio, text) = (set.Clips[i], captioned[i]);
+            Assert.Equal(audio.Seed, text.Seed);
+            Assert.Same(audio.Semantic, text.Semantic);
+            Assert.Same(audio.Acoustic, text.Acoustic);
+            var caption = SyntheticMusic.Generate(audio.Seed, m.Codec.SampleRate, Seconds).Caption;
+            using var scope = torch.NewDisposeScope();
+            Assert.Equal(m.MuLan.Tokens(m.MuLan.EmbedText(new[] { caption })).ToArray<long>(), text.Conditioning);
+            if (!audio.Conditioning.SequenceEqual(text.Conditioning)) differ++;
+        }
+        Assert.True(differ > 0, "the caption tokens equal the audio tokens for every clip: they were not recomputed");
+        new StageTokenSet(set.Spec, captioned);   // still on the spec
+
+        using var other = new MuLanModel(MuLanConfig.Tiny(m.MuLan.Tokenizer.VocabSize, m.MuLan.Tokenizer.MaxLength) with
+        {
+            Quantizer = new ConditioningQuantizerConfig { Levels = set.Spec.ConditioningLevels + 1, CodebookSize = set.Spec.ConditioningCodebook },
+        }, m.MuLan.Tokenizer);
+        Assert.Contains("another MuLan", Assert.Throws<ArgumentException>(() => set.CaptionConditioned(other)).Message);
+        Assert.Throws<ArgumentNullException>(() => set.CaptionConditioned(null!));
+    }
+
+    [Fact]
     public void The_spec_takes_its_numbers_from_the_models_and_the_streams_line_up()
     {
         var set = Compute();
