@@ -89,6 +89,8 @@ public static class Continuation
             done = frames / framesPerUnit;
             output = given.Select(g => g.Select(r => { var o = new long[units * framesPerUnit]; Array.Copy(r, o, r.Length); return o; }).ToArray()).ToArray();
         }
+        if (overlap == 0 && output is null && units > window)
+            return Independent(stage, batch, units, window, framesPerUnit, prefix, cfg, progress, cancellation);
         var windows = WindowCount(units, window, overlap, done);
         var w = 0;
         while (done < units)
@@ -108,6 +110,45 @@ public static class Continuation
                     Array.Copy(reverted[b][r], known, output[b][r], start * framesPerUnit + known, (end - done) * framesPerUnit);
             done = end;
             w++;
+        }
+        return output!;
+    }
+
+    /// <summary>Rows sampled together when the windows are independent: enough to fill both cores, few enough for a small key/value cache.</summary>
+    private const int IndependentRows = 64;
+
+    /// <summary>
+    /// Without overlap no window waits for the one before it (AudioLM's fine stage works on non-overlapping chunks the
+    /// same way), so every window of every row is sampled in one batch (chunks of <see cref="IndependentRows"/> rows):
+    /// one token step for all of them instead of one per window. The last window ends at the end and may start
+    /// before the previous one ends; only its new frames are kept.
+    /// </summary>
+    private static long[][][] Independent(StageModel stage, int batch, int units, int window, int framesPerUnit,
+                                          Func<int, int, long[]> prefix, SamplingConfig cfg, IProgress<GenerationProgress>? progress, CancellationToken cancellation)
+    {
+        var layout = stage.Layout;
+        var starts = new List<int>();
+        for (var done = 0; done < units; done = Math.Min(units, starts[^1] + window)) starts.Add(Math.Min(done, units - window));
+        var jobs = (from b in Enumerable.Range(0, batch) from k in Enumerable.Range(0, starts.Count) select (Row: b, Window: k)).ToList();
+        var chunks = jobs.Chunk(IndependentRows).ToList();
+        long[][][]? output = null;
+        for (var c = 0; c < chunks.Count; c++)
+        {
+            var chunk = chunks[c];
+            var offset = c;
+            var inner = progress is null ? null : new Training.RelayProgress<GenerationProgress>(p => progress.Report(p with { Tokens = offset * layout.TargetLength + p.Tokens, Total = chunks.Count * layout.TargetLength }));
+            var targets = stage.Generate(chunk.Select(j => prefix(j.Row, starts[j.Window])).ToList(), cfg with { Seed = cfg.Seed + (ulong)c }, null, inner, cancellation);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var reverted = layout.Revert(targets[i]);                                  // rows × window frames
+                output ??= Enumerable.Range(0, batch).Select(_ => reverted.Select(_ => new long[units * framesPerUnit]).ToArray()).ToArray();
+                var (b, k) = chunk[i];
+                var from = k == 0 ? 0 : starts[k - 1] + window;                            // the first frame no earlier window wrote
+                var skip = (from - starts[k]) * framesPerUnit;
+                var end = Math.Min(units, starts[k] + window);
+                for (var r = 0; r < reverted.Length; r++)
+                    Array.Copy(reverted[r], skip, output[b][r], from * framesPerUnit, (end - from) * framesPerUnit);
+            }
         }
         return output!;
     }

@@ -40,6 +40,16 @@ public class StageTrainerTests
             var fine = Continuation.Fine(stage, new[] { clip.Conditioning }, new[] { clip.Acoustic[..1] }, overlap: 3, greedy)[0];
             Assert.Equal(clip.Acoustic[1..], fine);
         }
+        if (kind == StageKind.Semantic) return;
+        // Without overlap the windows are independent and sampled as one batch (two rows × 4 windows of 6 over 20
+        // frames, the last starting at 14 inside the third): each frame must land in its own row and place.
+        var other = TinyStages.Deterministic(2001, semanticFrames: 20);
+        var both = new[] { clip, other };
+        var rows = kind == StageKind.Coarse
+            ? Continuation.Coarse(stage, both.Select(c => c.Conditioning).ToList(), both.Select(c => c.Semantic).ToList(), overlap: 0, greedy)
+            : Continuation.Fine(stage, both.Select(c => c.Conditioning).ToList(), both.Select(c => c.Acoustic[..1]).ToList(), overlap: 0, greedy);
+        for (var b = 0; b < 2; b++)
+            Assert.Equal(kind == StageKind.Coarse ? both[b].Acoustic[..1] : both[b].Acoustic[1..], rows[b]);
     }
 
     [Fact]
