@@ -110,10 +110,10 @@ public sealed class CoursePreparation
             cancellation.ThrowIfCancellationRequested();
             // The semantic stage also learns from the captions' text tokens (StageTokenSet.CaptionConditioned): a stage
             // prepared before it did is trained again.
-            var clips = kind == StageKind.Semantic ? train.Clips.Concat(train.CaptionConditioned(mulan)).ToList() : train.Clips;
             var inputs = kind == StageKind.Semantic ? fingerprint + "/" + CaptionRecipe : fingerprint;
             using var stage = Step(4 + k, paths[3 + k].Path, inputs, done, cancellation,
-                (path, resume, stepBudget, report) => TrainStage(kind, clips, heldOut, path, resume, stepBudget, report), p => StageModel.Load(p, kind));
+                (path, resume, stepBudget, report) => TrainStage(kind, kind == StageKind.Semantic ? train.AudioAndCaptionConditioned(mulan) : train.Clips,
+                    heldOut, path, resume, stepBudget, report), p => StageModel.Load(p, kind));
         }
         return done;
     }

@@ -131,7 +131,7 @@ public static class Continuation
         for (var done = 0; done < units; done = Math.Min(units, starts[^1] + window)) starts.Add(Math.Min(done, units - window));
         var jobs = (from b in Enumerable.Range(0, batch) from k in Enumerable.Range(0, starts.Count) select (Row: b, Window: k)).ToList();
         var chunks = jobs.Chunk(IndependentRows).ToList();
-        long[][][]? output = null;
+        var output = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, layout.TargetStreams).Select(_ => new long[units * framesPerUnit]).ToArray()).ToArray();
         for (var c = 0; c < chunks.Count; c++)
         {
             var chunk = chunks[c];
@@ -141,7 +141,6 @@ public static class Continuation
             for (var i = 0; i < chunk.Length; i++)
             {
                 var reverted = layout.Revert(targets[i]);                                  // rows × window frames
-                output ??= Enumerable.Range(0, batch).Select(_ => reverted.Select(_ => new long[units * framesPerUnit]).ToArray()).ToArray();
                 var (b, k) = chunk[i];
                 var from = k == 0 ? 0 : starts[k - 1] + window;                            // the first frame no earlier window wrote
                 var skip = (from - starts[k]) * framesPerUnit;
@@ -150,7 +149,7 @@ public static class Continuation
                     Array.Copy(reverted[r], skip, output[b][r], from * framesPerUnit, (end - from) * framesPerUnit);
             }
         }
-        return output!;
+        return output;
     }
 
     /// <summary>Windows needed for <paramref name="units"/> with the given window and overlap.</summary>

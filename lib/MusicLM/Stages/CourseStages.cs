@@ -76,7 +76,7 @@ public static class CourseStages
     /// saved there. A checkpoint made for other streams (a re-run notebook 03 with another vocabulary, say) is
     /// reported and replaced; one that cannot be read is a <see cref="CheckpointFormatException"/> and is left alone.
     /// With <paramref name="captionsFrom"/>, a stage trained here also learns from the clips conditioned on their
-    /// captions' text tokens from that MuLan (<see cref="StageTokenSet.CaptionConditioned"/>), as the course's semantic
+    /// captions' text tokens from that MuLan (<see cref="StageTokenSet.AudioAndCaptionConditioned"/>), as the course's semantic
     /// stage does.
     /// </summary>
     public static StageModel Stage(StageKind kind, StageTokenSet train, TimeSpan budget, bool quick = false,
@@ -105,7 +105,7 @@ public static class CourseStages
         try
         {
             using var trainer = new StageTrainer(model, Trainer(kind, quick) with { EvalEvery = 0 });
-            var clips = captionsFrom is null ? train.Clips : train.Clips.Concat(train.CaptionConditioned(captionsFrom)).ToList();
+            var clips = captionsFrom is null ? train.Clips : train.AudioAndCaptionConditioned(captionsFrom);
             var result = budget > TimeSpan.FromMilliseconds(100) ? trainer.Train(clips, budget: budget) : trainer.Train(clips, steps: 1);
             if (result.StepsRun == 0) trainer.Train(clips, steps: 1);
             trainer.SaveCheckpoint(path);

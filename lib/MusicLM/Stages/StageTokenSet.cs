@@ -56,8 +56,11 @@ public sealed class StageTokenSet
     /// on audio tokens alone and relies on MuLan's shared space to sample from text; a MuLan trained for minutes puts
     /// a caption's tokens elsewhere (on the course's models they agree with the audio's at the first level for 60 % of
     /// clips and almost never at the others), so a stage trained on audio tokens alone follows text prompts only half
-    /// as well as it follows audio. Training on both (<c>Clips.Concat(CaptionConditioned(mulan))</c>) closes that gap.
+    /// as well as it follows audio. Training on both (<see cref="AudioAndCaptionConditioned"/>) closes that gap.
     /// </summary>
+    /// <summary>Every clip twice: as computed (audio conditioning), then <see cref="CaptionConditioned"/>: what the course's semantic stage trains on.</summary>
+    public IReadOnlyList<ClipTokens> AudioAndCaptionConditioned(MuLanModel mulan) => Clips.Concat(CaptionConditioned(mulan)).ToList();
+
     public IReadOnlyList<ClipTokens> CaptionConditioned(MuLanModel mulan)
     {
         ArgumentNullException.ThrowIfNull(mulan);

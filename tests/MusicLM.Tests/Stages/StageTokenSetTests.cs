@@ -78,6 +78,9 @@ public class StageTokenSetTests : IClassFixture<TinyStageModels>
         }
         Assert.True(differ > 0, "the caption tokens equal the audio tokens for every clip: they were not recomputed");
         new StageTokenSet(set.Spec, captioned);   // still on the spec
+        var both = set.AudioAndCaptionConditioned(m.MuLan);
+        Assert.Equal(set.Clips.Concat(captioned).Select(c => c.Conditioning), both.Select(c => c.Conditioning));
+        Assert.Equal(set.Clips.Concat(set.Clips).Select(c => c.Seed), both.Select(c => c.Seed));
 
         using var other = new MuLanModel(MuLanConfig.Tiny(m.MuLan.Tokenizer.VocabSize, m.MuLan.Tokenizer.MaxLength) with
         {
