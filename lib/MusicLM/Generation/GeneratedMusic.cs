@@ -5,9 +5,9 @@ using MusicLM.Audio;
 namespace MusicLM.Generation;
 
 /// <summary>Wall time of each step of one <see cref="TextToMusic"/> call (shared by every clip of the call: the rows are sampled together).</summary>
-public sealed record StageTimings(TimeSpan Conditioning, TimeSpan Semantic, TimeSpan Coarse, TimeSpan Fine, TimeSpan Decode, TimeSpan Rerank)
+public sealed record StageTimings(TimeSpan Conditioning, TimeSpan Semantic, TimeSpan Coarse, TimeSpan Fine, TimeSpan Decode, TimeSpan Rerank, TimeSpan OneStage = default)
 {
-    public TimeSpan Total => Conditioning + Semantic + Coarse + Fine + Decode + Rerank;
+    public TimeSpan Total => Conditioning + Semantic + Coarse + Fine + Decode + Rerank + OneStage;
 }
 
 /// <summary>
@@ -17,6 +17,8 @@ public sealed record StageTimings(TimeSpan Conditioning, TimeSpan Semantic, Time
 /// </summary>
 public sealed record GeneratedMusic
 {
+    /// <summary>Which design made it: "MusicLM" (the three-stage hierarchy) or "MusicGen" (one stage; no semantic tokens, <see cref="Coarse"/> and <see cref="Fine"/> split its levels as the hierarchy would).</summary>
+    public string Model { get; init; } = "MusicLM";
     /// <summary>The text prompt (null for a continuation conditioned on its audio prompt alone).</summary>
     public string? Prompt { get; init; }
     /// <summary>The call's seed and the settings it ran with.</summary>
@@ -54,19 +56,24 @@ public sealed record GeneratedMusic
             candidate = Candidate,
             candidates = Settings.Candidates,
             mulan_similarity = double.IsNaN(MuLanSimilarity) ? (double?)null : Math.Round(MuLanSimilarity, 4),
-            semantic = Describe(Settings.Semantic),
-            coarse = Describe(Settings.Coarse),
-            fine = Settings.SkipFine ? "skipped" : Describe(Settings.Fine),
-            overlap = new { semantic = Settings.SemanticOverlap, coarse = Settings.CoarseOverlap, fine = Settings.FineOverlap },
+            model = Model,
+            semantic = OneStage ? null : Describe(Settings.Semantic),
+            coarse = OneStage ? null : Describe(Settings.Coarse),
+            fine = OneStage ? null : Settings.SkipFine ? "skipped" : Describe(Settings.Fine),
+            one_stage = OneStage ? Describe(Settings.OneStage) : null,
+            overlap = OneStage ? (object)new { one_stage = Settings.OneStageOverlap } : new { semantic = Settings.SemanticOverlap, coarse = Settings.CoarseOverlap, fine = Settings.FineOverlap },
             prompt_seconds = PromptSeconds,
             time_s = new
             {
-                conditioning = S(Timings.Conditioning), semantic = S(Timings.Semantic), coarse = S(Timings.Coarse),
-                fine = S(Timings.Fine), decode = S(Timings.Decode), rerank = S(Timings.Rerank), total = S(Timings.Total),
+                conditioning = S(Timings.Conditioning), semantic = OneStage ? (double?)null : S(Timings.Semantic), coarse = OneStage ? (double?)null : S(Timings.Coarse),
+                fine = OneStage ? (double?)null : S(Timings.Fine), one_stage = OneStage ? S(Timings.OneStage) : (double?)null,
+                decode = S(Timings.Decode), rerank = S(Timings.Rerank), total = S(Timings.Total),
             },
         };
         return JsonSerializer.Serialize(line, new JsonSerializerOptions { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
     }
+
+    private bool OneStage => Model == "MusicGen";
 
     private static string Describe(Transformers.SamplingConfig? s) => s is null ? "stage defaults" : s.ToString();
     private static double S(TimeSpan t) => Math.Round(t.TotalSeconds, 3);

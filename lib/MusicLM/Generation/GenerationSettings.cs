@@ -30,6 +30,10 @@ public sealed record GenerationSettings
     /// instead of 8.5 s at 0.25 on 2 cores, and 40 held-out prompts were followed as well (style 50 % both ways).
     /// </summary>
     public double FineOverlap { get; init; } = 0;
+    /// <summary>Sampling of the one-stage model, MusicGen (null: its defaults, audiocraft's temperature 1, top-k 250, guidance 3).</summary>
+    public SamplingConfig? OneStage { get; init; }
+    /// <summary>Overlap of the one-stage model's consecutive windows, as a fraction of its window.</summary>
+    public double OneStageOverlap { get; init; } = 0.5;
     /// <summary>Samples drawn per prompt; with more than one the one whose MuLan audio embedding is nearest the prompt's text embedding is kept (MusicLM §4.2 ranks by MuLan score too).</summary>
     public int Candidates { get; init; } = 1;
     /// <summary>Skip the fine stage and decode the coarse levels alone: faster, thinner sound.</summary>
@@ -41,10 +45,11 @@ public sealed record GenerationSettings
         if (!(Seconds > 0) || double.IsInfinity(Seconds)) throw new ArgumentOutOfRangeException(nameof(Seconds), Seconds, "the clip length must be a positive number of seconds");
         if (Seconds > 600) throw new ArgumentOutOfRangeException(nameof(Seconds), Seconds, "clips are at most 600 seconds long");
         if (Candidates < 1) throw new ArgumentOutOfRangeException(nameof(Candidates), Candidates, "draw at least one candidate per prompt");
-        foreach (var (name, f) in new[] { (nameof(SemanticOverlap), SemanticOverlap), (nameof(CoarseOverlap), CoarseOverlap), (nameof(FineOverlap), FineOverlap) })
+        foreach (var (name, f) in new[] { (nameof(SemanticOverlap), SemanticOverlap), (nameof(CoarseOverlap), CoarseOverlap), (nameof(FineOverlap), FineOverlap), (nameof(OneStageOverlap), OneStageOverlap) })
             if (!(f >= 0 && f < 1)) throw new ArgumentOutOfRangeException(name, f, "an overlap is a fraction of the window in [0, 1)");
         Semantic?.Validate();
         Coarse?.Validate();
         Fine?.Validate();
+        OneStage?.Validate();
     }
 }

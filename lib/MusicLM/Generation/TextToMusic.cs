@@ -24,7 +24,7 @@ namespace MusicLM.Generation;
 /// loaded them (<see cref="Load"/>); disposing it then disposes them.
 /// </para>
 /// </summary>
-public sealed class TextToMusic : IDisposable
+public sealed class TextToMusic : IMusicGenerator, IDisposable
 {
     private readonly bool owns;
 
@@ -49,6 +49,9 @@ public sealed class TextToMusic : IDisposable
     public StageModel SemanticStage { get; }
     public StageModel CoarseStage { get; }
     public StageModel FineStage { get; }
+    public string Name => "MusicLM";
+    /// <summary>Parameters of the three stages.</summary>
+    public long GeneratorParameters => new[] { SemanticStage, CoarseStage, FineStage }.Sum(m => m.parameters().Sum(p => p.numel()));
     /// <summary>The semantic tokenizer: needed only to continue an audio prompt.</summary>
     public SemanticTokenizer? Tokenizer { get; }
 
@@ -184,7 +187,7 @@ public sealed class TextToMusic : IDisposable
         Report(progress, "conditioning", 1, 1, watch);
         var semanticFrames = SemanticFramesFor(s.Seconds);
         var clips = Run(conditioning, semanticFrames, null, null, null, s, progress, cancellation, tCond, out var timings);
-        return Pick(clips, rows.Select(r => (string?)r).ToList(), textEmbeddings, s, timings, progress, 0);
+        return Pick(MuLan, SampleRate, clips, rows.Select(r => (string?)r).ToList(), textEmbeddings, s, timings, progress, 0);
     }
 
     /// <summary>
@@ -237,7 +240,7 @@ public sealed class TextToMusic : IDisposable
             Enumerable.Repeat(codes[coarseLevels..], s.Candidates).ToArray(),
             s, progress, cancellation, tCond, out var timings);
         var promptSeconds = promptUnits * unit / (double)SampleRate;
-        return Pick(clips, Enumerable.Repeat(text, s.Candidates).ToList(), textEmbedding, s, timings, progress, promptSeconds)[0];
+        return Pick(MuLan, SampleRate, clips, Enumerable.Repeat(text, s.Candidates).ToList(), textEmbedding, s, timings, progress, promptSeconds)[0];
     }
 
     /// <summary>Semantic frames for a clip of this many seconds (rounded up: the audio is cut back to the exact length).</summary>
@@ -249,7 +252,7 @@ public sealed class TextToMusic : IDisposable
 
     // ---- the hierarchy ----
 
-    private sealed record Raw(long[] Conditioning, long[] Semantic, long[][] Coarse, long[][] Fine, float[] Audio);
+    internal sealed record Raw(long[] Conditioning, long[] Semantic, long[][] Coarse, long[][] Fine, float[] Audio);
 
     private List<Raw> Run(long[][] conditioning, int semanticFrames, long[][]? semanticStart, long[][][]? coarseStart, long[][][]? fineStart,
                           GenerationSettings s, IProgress<PipelineProgress>? progress, CancellationToken cancellation, TimeSpan tCond, out StageTimings timings)
@@ -271,7 +274,7 @@ public sealed class TextToMusic : IDisposable
         watch.Restart();
         Report(progress, "decode", 0, 1, watch);
         var samples = (int)Math.Round(s.Seconds * SampleRate);
-        var audio = Decode(coarse.Select((c, b) => c.Concat(fine[b]).ToArray()).ToArray(), samples);
+        var audio = Decode(Codec, coarse.Select((c, b) => c.Concat(fine[b]).ToArray()).ToArray(), samples);
         var tDecode = watch.Elapsed;
         Report(progress, "decode", 1, 1, watch);
         timings = new StageTimings(tCond, tSem, tCoarse, tFine, tDecode, TimeSpan.Zero);
@@ -279,15 +282,15 @@ public sealed class TextToMusic : IDisposable
     }
 
     /// <summary>Audio (B × samples, channel 0) of codes (B × levels × frames), all rows decoded in one batch.</summary>
-    private float[][] Decode(long[][][] codes, int samples)
+    internal static float[][] Decode(CodecModel codec, long[][][] codes, int samples)
     {
         int B = codes.Length, n = codes[0].Length, F = codes[0][0].Length;
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var flat = codes.SelectMany(c => c.SelectMany(l => l)).ToArray();
-        var t = torch.tensor(flat, B, n, F).to(StageTokenSet.DeviceOf(Codec));
-        Codec.eval();
-        var audio = Codec.Decode(t).select(1, 0).cpu();                                            // (B, F · hop)
+        var t = torch.tensor(flat, B, n, F).to(StageTokenSet.DeviceOf(codec));
+        codec.eval();
+        var audio = codec.Decode(t).select(1, 0).cpu();                                            // (B, F · hop)
         var length = (int)audio.size(1);
         var all = audio.contiguous().ToArray<float>();
         return Enumerable.Range(0, B).Select(b =>
@@ -299,17 +302,17 @@ public sealed class TextToMusic : IDisposable
     }
 
     /// <summary>Keeps the best candidate of each prompt by MuLan similarity (every candidate's similarity is measured when there is a text embedding).</summary>
-    private List<GeneratedMusic> Pick(List<Raw> clips, List<string?> rowPrompts, float[][] embeddings, GenerationSettings s, StageTimings timings,
+    internal static List<GeneratedMusic> Pick(MuLanModel mulan, int sampleRate, List<Raw> clips, List<string?> rowPrompts, float[][] embeddings, GenerationSettings s, StageTimings timings,
                                       IProgress<PipelineProgress>? progress, double promptSeconds)
     {
         var watch = Stopwatch.StartNew();
         Report(progress, "rerank", 0, 1, watch);
-        var audio = clips.Select(c => new AudioClip(c.Audio, SampleRate)).ToList();
+        var audio = clips.Select(c => new AudioClip(c.Audio, sampleRate)).ToList();
         double[] similarity;
         using (var scope = torch.NewDisposeScope())
         using (var _ = torch.no_grad())
         {
-            var a = Rows(MuLan.EmbedAudio(audio));
+            var a = Rows(mulan.EmbedAudio(audio));
             similarity = a.Select((v, r) => Dot(v, embeddings[r / s.Candidates])).ToArray();
         }
         var tRank = watch.Elapsed;
@@ -389,10 +392,10 @@ public sealed class TextToMusic : IDisposable
     private static IProgress<GenerationProgress>? Relay(IProgress<PipelineProgress>? progress, string stage, Stopwatch watch) =>
         progress is null ? null : new Training.RelayProgress<GenerationProgress>(p => progress.Report(new PipelineProgress(stage, p.Tokens, p.Total, watch.Elapsed)));
 
-    private static void Report(IProgress<PipelineProgress>? progress, string stage, int done, int total, Stopwatch watch) =>
+    internal static void Report(IProgress<PipelineProgress>? progress, string stage, int done, int total, Stopwatch watch) =>
         progress?.Report(new PipelineProgress(stage, done, total, watch.Elapsed));
 
-    private static float[][] Rows(Tensor t)
+    internal static float[][] Rows(Tensor t)
     {
         var c = t.cpu().to(ScalarType.Float32).contiguous();
         int n = (int)c.size(0), d = (int)c.size(1);

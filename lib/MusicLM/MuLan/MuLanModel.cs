@@ -144,6 +144,29 @@ public sealed class MuLanModel : Module
         finally { train(was); }
     }
 
+    /// <summary>
+    /// The text tower's token states of captions (B, L, W) and their padding mask (B, L; true at padding), without
+    /// gradients, in eval mode: the context a one-stage model cross-attends to (MusicGen conditions on a frozen text
+    /// encoder's states, not on a pooled embedding). An empty caption is an <see cref="ArgumentException"/>.
+    /// </summary>
+    public (Tensor States, Tensor PaddingMask) TextStates(IReadOnlyList<string> captions)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var was = training;
+        eval();
+        try
+        {
+            var (ids, mask) = Tokenizer.Batch(captions);
+            var states = text.States(ids.to(Device), mask.to(Device));
+            return (states.MoveToOuterDisposeScope(), mask.to(Device).MoveToOuterDisposeScope());
+        }
+        finally { train(was); }
+    }
+
+    /// <summary>Width of the text tower's token states (<see cref="TextStates"/>).</summary>
+    public int TextWidth => Config.Text.Width;
+
     /// <summary>The audio tower with gradients: log-mel (B, M, T) → unit-norm (B, E).</summary>
     public Tensor AudioEmbedding(Tensor mel)
     {

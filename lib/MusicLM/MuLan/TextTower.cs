@@ -29,6 +29,19 @@ public sealed class TextTower : Module
     /// <summary>ids (B, L) int64, paddingMask (B, L) bool (true at padding) → (B, E): the mean of the caption's token states.</summary>
     public Tensor forward(Tensor ids, Tensor paddingMask)
     {
+        using var scope = torch.NewDisposeScope();
+        var x = States(ids, paddingMask);                                    // (B, L, W)
+        var keep = paddingMask.logical_not().unsqueeze(-1).to(x.dtype);      // (B, L, 1)
+        var pooled = (x * keep).sum(1) / keep.sum(1).clamp_min(1);           // (B, W)
+        return proj.forward(pooled).MoveToOuterDisposeScope();               // (B, E)
+    }
+
+    /// <summary>
+    /// The caption's token states (B, L, W) after the last block and <c>ln_f</c>, before pooling: what a model that
+    /// cross-attends to the text reads (MusicGen reads T5's states the same way). Rows at padding are not meaningful.
+    /// </summary>
+    public Tensor States(Tensor ids, Tensor paddingMask)
+    {
         if (ids.dim() != 2 || ids.size(1) > Config.MaxLength)
             throw new ArgumentException($"token ids must be (B, L) with L ≤ {Config.MaxLength}, got [{string.Join(", ", ids.shape)}]", nameof(ids));
         using var scope = torch.NewDisposeScope();
@@ -36,9 +49,6 @@ public sealed class TextTower : Module
         var x = wte.forward(ids) + wpe.narrow(0, 0, L);                     // (B, L, W)
         x = F.dropout(x, Config.Dropout, training && Config.Dropout > 0);
         foreach (var block in blocks) x = block.forward(x, paddingMask);     // (B, L, W)
-        x = ln_f.forward(x);
-        var keep = paddingMask.logical_not().unsqueeze(-1).to(x.dtype);      // (B, L, 1)
-        var pooled = (x * keep).sum(1) / keep.sum(1).clamp_min(1);           // (B, W)
-        return proj.forward(pooled).MoveToOuterDisposeScope();               // (B, E)
+        return ln_f.forward(x).MoveToOuterDisposeScope();
     }
 }

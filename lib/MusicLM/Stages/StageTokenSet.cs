@@ -67,7 +67,7 @@ public sealed class StageTokenSet
         if (mulan.quantizer.Levels != Spec.ConditioningLevels || mulan.quantizer.CodebookSize != Spec.ConditioningCodebook)
             throw new ArgumentException($"this MuLan makes {mulan.quantizer.Levels} tokens of {mulan.quantizer.CodebookSize}; the clips were " +
                 $"conditioned on {Spec.ConditioningLevels} of {Spec.ConditioningCodebook} (another MuLan)", nameof(mulan));
-        var captions = Clips.Select(c => SyntheticMusic.Compose(ClipSpec.Random(c.Seed, Spec.SampleRate, Spec.ClipSeconds)).Caption).ToList();
+        var captions = Captions();
         var result = new List<ClipTokens>(Count);
         foreach (var chunk in captions.Chunk(ChunkClips))
         {
@@ -79,6 +79,10 @@ public sealed class StageTokenSet
         }
         return result;
     }
+
+    /// <summary>Each clip's caption: the synthetic clip's, composed again from its seed (nothing is rendered).</summary>
+    public IReadOnlyList<string> Captions() =>
+        Clips.Select(c => SyntheticMusic.Compose(ClipSpec.Random(c.Seed, Spec.SampleRate, Spec.ClipSeconds)).Caption).ToList();
 
     // ---- computing ----
 

@@ -62,7 +62,7 @@ public sealed class StageTrainer : IDisposable
         using var bar = Config.ShowProgress ? Interactive.Progress.Start(steps ?? 0, $"{Model.Kind.ToString().ToLowerInvariant()} stage training") : null;
         try
         {
-            log = OpenLog();
+            log = TrainerState.OpenLog(Config.LogPath, StageTrainingStep.CsvHeader);
             while (steps is null || run < steps)
             {
                 if (cancellation.IsCancellationRequested) { stoppedBy = "interrupted"; break; }
@@ -103,17 +103,6 @@ public sealed class StageTrainer : IDisposable
         elapsedBefore += watch.Elapsed;
         if (Config.CheckpointPath is { } path && run > 0) SaveCheckpoint(path, TimeSpan.Zero);
         return new StageTrainingResult(run, Step, watch.Elapsed, stoppedBy, history);
-    }
-
-    private StreamWriter? OpenLog()
-    {
-        if (Config.LogPath is not { } path) return null;
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        var fresh = !File.Exists(path) || new FileInfo(path).Length == 0;
-        var w = new StreamWriter(path, append: true) { AutoFlush = true };
-        if (fresh) w.WriteLine(StageTrainingStep.CsvHeader);
-        return w;
     }
 
     /// <summary>Linear warm-up over <see cref="StageTrainerConfig.WarmupSteps"/>, then a half cosine to the final fraction.</summary>

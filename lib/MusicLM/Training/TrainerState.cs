@@ -13,6 +13,21 @@ namespace MusicLM.Training;
 internal static class TrainerState
 {
     /// <summary>The trainer config beside a checkpoint: <c>coarse.safetensors</c> → <c>coarse.trainer.json</c>.</summary>
+    /// <summary>
+    /// A training log that gets one CSV line per step, appended across resumes (the header written once, when the
+    /// file is new or empty), flushed on every line; null when <paramref name="path"/> is null.
+    /// </summary>
+    public static StreamWriter? OpenLog(string? path, string header)
+    {
+        if (path is null) return null;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        var fresh = !File.Exists(path) || new FileInfo(path).Length == 0;
+        var w = new StreamWriter(path, append: true) { AutoFlush = true };
+        if (fresh) w.WriteLine(header);
+        return w;
+    }
+
     public static string ConfigPath(string path) => Path.ChangeExtension(path, ".trainer.json");
 
     /// <summary>
