@@ -33,7 +33,7 @@ public sealed class CourseCommandTests(PreparedCourse course) : IClassFixture<Pr
         return (code, o.ToString(), e.ToString());
     }
 
-    private static readonly string[] Steps = ["codec", "semantic tokenizer", "MuLan", "tokens", "semantic stage", "coarse stage", "fine stage"];
+    private static readonly string[] Steps = ["codec", "semantic tokenizer", "MuLan", "tokens", "semantic stage", "coarse stage", "fine stage", "one-stage model"];
 
     [Fact]
     public void Prepare_trains_every_model_in_order_and_prints_a_summary_table()
@@ -43,8 +43,9 @@ public sealed class CourseCommandTests(PreparedCourse course) : IClassFixture<Pr
         Assert.Equal(Steps, table.Select(l => Steps.Single(s => l.StartsWith(s + "  "))).ToArray());
         Assert.All(table, l => Assert.Matches(@"  (trained|computed)  ", l));
         Assert.Contains(table, l => l.StartsWith("fine stage") && l.Contains("held-out loss"));
+        Assert.Contains(table, l => l.StartsWith("one-stage model") && l.Contains("held-out loss"));
         foreach (var f in new[] { "codec/course.safetensors", "semantic/course.safetensors", "mulan/course.safetensors",
-                                  "stages/semantic.safetensors", "stages/coarse.safetensors", "stages/fine.safetensors", "prepare.json" })
+                                  "stages/semantic.safetensors", "stages/coarse.safetensors", "stages/fine.safetensors", "stages/musicgen.safetensors", "prepare.json" })
             Assert.True(File.Exists(Path.Combine(course.Data, f)), $"{f} is missing");
         Assert.Contains("musiclm generate --prompt", course.Out);
     }
@@ -102,7 +103,7 @@ public sealed class CourseCommandTests(PreparedCourse course) : IClassFixture<Pr
         var (code, o, e) = Run("course", "prepare", "--quick", "--minutes-per-stage", "0.05", "--data", course.Data);
         Assert.True(code == 0, e + o);
         var table = o.Split('\n').SkipWhile(l => !l.StartsWith("step ")).Skip(1).TakeWhile(l => l.Trim().Length > 0).ToList();
-        Assert.Equal(7, table.Count);
+        Assert.Equal(8, table.Count);
         Assert.All(table, l => Assert.Contains("  kept  ", l));
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(course.Data, "stages", "fine.safetensors")));
     }
@@ -127,10 +128,10 @@ public sealed class CourseCommandTests(PreparedCourse course) : IClassFixture<Pr
         Assert.Contains("codec: continuing", o);
         Assert.Equal("kept", Status("semantic tokenizer"));      // these two cannot continue and do not depend on the codec
         Assert.Equal("kept", Status("MuLan"));
-        foreach (var step in new[] { "semantic stage", "coarse stage", "fine stage" })
+        foreach (var step in new[] { "semantic stage", "coarse stage", "fine stage", "one-stage model" })
         {
             Assert.Equal("trained", Status(step));
-            Assert.Equal(step == "coarse stage" ? 30.0 : 6.0, Record(step).GetProperty("BudgetSeconds").GetDouble(), 6);
+            Assert.Equal(step switch { "coarse stage" => 30.0, "one-stage model" => 12.0, _ => 6.0 }, Record(step).GetProperty("BudgetSeconds").GetDouble(), 6);
         }
         // The same budget again keeps everything.
         (code, o, e) = Run("course", "prepare", "--quick", "--minutes-per-stage", "0.1", "--data", data);
@@ -193,6 +194,41 @@ public sealed class CourseCommandTests(PreparedCourse course) : IClassFixture<Pr
             Assert.Contains("musiclm course prepare", e);
             Assert.Contains("no codec at", e);
             Assert.False(File.Exists(Path.Combine(empty, "x.wav")));
+        }
+        finally { Directory.Delete(empty, true); }
+    }
+
+    [Fact]
+    public void Generate_with_the_one_stage_model_writes_a_wav_and_says_which_model_made_it()
+    {
+        Assert.True(course.Code == 0, course.Err);
+        var output = Path.Combine(course.Dir, "musicgen.wav");
+        var (code, o, e) = Run("generate", "--model", "musicgen", "--prompt", "a calm piano piece in C major", "--seconds", "2", "--seed", "3",
+                               "--temperature", "0.9", "--out", output, "--checkpoints", course.Data);
+        Assert.True(code == 0, e + o);
+        var clip = AudioFile.Read(output);
+        Assert.Equal(2 * 16000, clip.Frames);
+        Assert.Contains(clip.Channel(0), x => x != 0);
+        using var json = JsonDocument.Parse(o);
+        Assert.Equal("MusicGen", json.RootElement.GetProperty("model").GetString());
+        Assert.Contains("temperature 0.9", json.RootElement.GetProperty("one_stage").GetString());
+        Assert.Contains("top-k 250", json.RootElement.GetProperty("one_stage").GetString());
+        Assert.True(json.RootElement.GetProperty("time_s").GetProperty("one_stage").GetDouble() > 0);
+        Assert.False(json.RootElement.TryGetProperty("semantic", out _));
+        // The hierarchy's options are refused with the one-stage model, and the other way round.
+        var (c2, _, e2) = Run("generate", "--model", "musicgen", "--prompt", "x", "--coarse-temperature", "0.5", "--out", output);
+        Assert.Equal(Cli.UsageError, c2);
+        Assert.Contains("--coarse-temperature is a stage of the hierarchy's", e2);
+        var (c3, _, e3) = Run("generate", "--prompt", "x", "--temperature", "0.5", "--out", output);
+        Assert.Equal(Cli.UsageError, c3);
+        Assert.Contains("--temperature is the one-stage model's", e3);
+        // Without a prepared one-stage model, the message names the command that makes it.
+        var empty = Directory.CreateTempSubdirectory("cli-nomusicgen-").FullName;
+        try
+        {
+            var (c4, _, e4) = Run("generate", "--model", "musicgen", "--prompt", "a song", "--out", Path.Combine(empty, "x.wav"), "--checkpoints", empty);
+            Assert.Equal(Cli.RunError, c4);
+            Assert.Contains("musiclm course prepare", e4);
         }
         finally { Directory.Delete(empty, true); }
     }

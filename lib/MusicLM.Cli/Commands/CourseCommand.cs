@@ -9,12 +9,12 @@ public static class CourseCommand
 {
     internal static Command Build(CliContext ctx)
     {
-        var minutes = Options.Number("--minutes-per-stage", "M", "Wall-time budget of each model's training, in minutes (six models; the coarse stage gets " + $"{CoursePreparation.CoarseShare:0.#}× as much). A larger budget than an earlier run's continues its models. [default: 8]", m => m > 0, "a positive number of minutes", 8);
+        var minutes = Options.Number("--minutes-per-stage", "M", "Wall-time budget of each model's training, in minutes (seven models; the coarse stage gets " + $"{CoursePreparation.CoarseShare:0.#}× as much, the one-stage model {CoursePreparation.OneStageShare:0.#}×). A larger budget than an earlier run's continues its models.", m => m > 0, "a positive number of minutes", 8);
         var data = Options.Text("--data", "DIR", "The data folder to prepare. [default: $MUSICLM_DATA, else ./.musiclm]");
         var quick = Options.Flag("--quick", "The notebooks' quick recipes (tiny stages, a few clips): to check the whole chain in a minute, not to listen to.");
         var fresh = Options.Flag("--fresh", "Train every model again, ignoring what an earlier run prepared.");
         var device = Options.Choice("--device", "Where MuLan, the semantic tokenizer and the stages train (the codec trains on the CPU).", "cpu", "cpu", "cuda");
-        var prepare = new Command("prepare", "Train the codec, semantic tokenizer, MuLan and the semantic, coarse and fine stages in order into the data folder, as notebooks 02–07 do; resumable; prints a summary table.")
+        var prepare = new Command("prepare", "Train the codec, semantic tokenizer, MuLan, the semantic, coarse and fine stages and the one-stage model (MusicGen) in order into the data folder, as notebooks 02–07 and 09 do; resumable; prints a summary table.")
             .With(minutes, data, quick, fresh, device);
         prepare.SetAction(r => Prepare(TimeSpan.FromMinutes(r.GetValue(minutes) ?? 8), r.GetValue(data), r.GetValue(quick), r.GetValue(fresh),
                                        r.GetValue(device) == "cuda" ? Device.CUDA() : (Device?)null, ctx));
@@ -32,7 +32,7 @@ public static class CourseCommand
         if (device is { IsCuda: true } && !torch.cuda.is_available()) throw new ArgumentException("--device cuda: no CUDA device is available here (musiclm info lists them)");
         var root = Path.GetFullPath(data ?? MusicLM.Audio.Dataset.DataFolder.Root);
         ctx.Out.WriteLine($"preparing the course in {root}: {CoursePreparation.Steps.Length} steps, up to {budget.TotalMinutes:0.#} min for each model " +
-                           $"({budget.TotalMinutes * CoursePreparation.CoarseShare:0.#} for the coarse stage; {CoursePreparation.TotalBudget(budget).TotalMinutes:0} min in all)" + (quick ? " (quick recipes)" : ""));
+                           $"({budget.TotalMinutes * CoursePreparation.CoarseShare:0.#} for the coarse stage, {budget.TotalMinutes * CoursePreparation.OneStageShare:0.#} for the one-stage model; {CoursePreparation.TotalBudget(budget).TotalMinutes:0} min in all)" + (quick ? " (quick recipes)" : ""));
         IReadOnlyList<PreparedStep> steps;
         using (var bar = ctx.Progress("course prepare"))
         {
@@ -50,6 +50,7 @@ public static class CourseCommand
         foreach (var r in rows) ctx.Out.WriteLine(Line(r));
         ctx.Out.WriteLine();
         ctx.Out.WriteLine($"ready: musiclm generate --prompt \"a calm piano piece in C major\" --out calm.wav" + (data is null ? "" : $" --checkpoints {root}"));
+        ctx.Out.WriteLine($"       musiclm generate --model musicgen --prompt \"a calm piano piece in C major\" --out calm-musicgen.wav" + (data is null ? "" : $" --checkpoints {root}"));
         return 0;
     }
 

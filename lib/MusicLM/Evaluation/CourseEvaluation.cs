@@ -18,6 +18,10 @@ public sealed record EvaluationReport(
     IReadOnlyList<SynthesizedClip> Real,
     TimeSpan GenerationTime);
 
+/// <summary>One design's line of <see cref="CourseEvaluation.Compare"/>: its size, generation speed, adherence (and the same clips against shuffled prompts), and distance to real music.</summary>
+public sealed record ModelComparison(string Model, long Parameters, double SecondsPerClip, AdherenceRow Adherence, AdherenceRow Chance,
+                                     double KernelDistance, double FrechetInfinity, IReadOnlyList<GeneratedMusic> Generated);
+
 /// <summary>
 /// The course's evaluation of text to music on held-out prompts (notebook 10). The prompts are the captions of
 /// SyntheticMusic seeds <see cref="PromptSeed"/>…, a range no model trains or is tuned on; the real clips of those
@@ -92,7 +96,7 @@ public static class CourseEvaluation
     /// clips (<paramref name="training"/>: their tokens; their audio is re-rendered from the seeds) and diversity over
     /// <paramref name="diversitySeeds"/> seeds of the first prompt.
     /// </summary>
-    public static EvaluationReport Run(TextToMusic pipeline, AttributeClassifiers classifiers, StageTokenSet training, int prompts = 40,
+    public static EvaluationReport Run(IMusicGenerator pipeline, AttributeClassifiers classifiers, StageTokenSet training, int prompts = 40,
                                        GenerationSettings? settings = null, int batch = 20, int diversitySeeds = 4,
                                        IProgress<(string Step, int Done, int Total)>? progress = null, CancellationToken cancellation = default)
     {
@@ -151,11 +155,15 @@ public static class CourseEvaluation
         };
         progress?.Report(("distances", 1, 1));
 
-        // Memorisation against the stages' training clips.
+        // Memorisation against the stages' training clips: by semantic tokens for the hierarchy, by the first codec level
+        // for a one-stage model (it makes no semantic tokens).
+        var bySemantic = generated.All(g => g.Semantic.Length > 0);
+        long[] MemorisationTokens(GeneratedMusic g) => bySemantic ? g.Semantic : g.Coarse[0];
+        var tokenMeasure = bySemantic ? "3-gram overlap of semantic tokens" : "3-gram overlap of level-1 codec codes";
         var trainAudio = training.Clips.AsParallel().AsOrdered().Select(c => classifiers.Standardised(EvaluationFeatures.Of(SyntheticMusic.Generate(c.Seed, Rate, Seconds).Audio))).ToList();
         var memorisation = new List<MemorisationReport>
         {
-            Memorisation.ByTokens(generated.Select(g => g.Semantic).ToList(), training.Clips.Select(c => c.Semantic).ToList()),
+            Memorisation.ByTokens(generated.Select(MemorisationTokens).ToList(), training.Clips.Select(c => bySemantic ? c.Semantic : c.Acoustic[0]).ToList()) with { Measure = tokenMeasure },
             Memorisation.ByEmbedding(gen, trainAudio),
         };
         progress?.Report(("memorisation", 1, 1));
@@ -164,11 +172,55 @@ public static class CourseEvaluation
         var prompt = real[0].Caption;
         var seeds = pipeline.Generate(Enumerable.Repeat(prompt, diversitySeeds).ToList(), s with { Seed = s.Seed + 7919 }, cancellation: cancellation);
         var seedEmb = seeds.Select(g => classifiers.Standardised(EvaluationFeatures.Of(g.Audio))).ToList();
-        var realTokens = training.Clips.Take(diversitySeeds).Select(c => c.Semantic).ToList();
-        var diversity = (Diversity.TokenSimilarity(seeds.Select(g => g.Semantic).ToList()), Diversity.EmbeddingDistance(seedEmb),
+        var realTokens = training.Clips.Take(diversitySeeds).Select(c => bySemantic ? c.Semantic : c.Acoustic[0]).ToList();
+        var diversity = (Diversity.TokenSimilarity(seeds.Select(MemorisationTokens).ToList()), Diversity.EmbeddingDistance(seedEmb),
                          Diversity.TokenSimilarity(realTokens), Diversity.EmbeddingDistance(reference.Take(diversitySeeds).ToList()), diversitySeeds, prompt);
         progress?.Report(("diversity", 1, 1));
         return new EvaluationReport(rows, distances, memorisation, diversity, generated, real, generationTime);
+    }
+
+    /// <summary>
+    /// Several designs on the same <paramref name="prompts"/> held-out prompts (notebook 09: the hierarchy beside
+    /// MusicGen): for each, its generator's parameters, seconds per ten-second clip (one batch of all prompts, wall time
+    /// divided by the clips), the adherence row, the same clips against shuffled prompts (chance), and the kernel
+    /// distance and FD∞ to other real clips; the real clips' own row and distance come back too, as the upper bound.
+    /// </summary>
+    public static (IReadOnlyList<ModelComparison> Models, AdherenceRow Real, double RealKernelDistance, IReadOnlyList<SynthesizedClip> Clips) Compare(
+        IReadOnlyList<IMusicGenerator> models, AttributeClassifiers classifiers, int prompts = 8, GenerationSettings? settings = null,
+        IProgress<(string Step, int Done, int Total)>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(classifiers);
+        if (models.Count == 0) throw new ArgumentException("give at least one model to compare", nameof(models));
+        ArgumentOutOfRangeException.ThrowIfLessThan(prompts, 4);
+        var s = (settings ?? new GenerationSettings()) with { Seconds = Seconds };
+        var real = RealClips(prompts);
+        var targets = real.Select(c => PromptTarget.FromCaption(c.Caption)).ToList();
+        var shuffled = PromptAdherence.Shuffled(targets);
+        var reference = RealClips(prompts, ReferenceSeed).Select(c => classifiers.Standardised(EvaluationFeatures.Of(c.Audio))).ToList();
+        AdherenceRow Row(string name, IReadOnlyList<AudioClip> audio, IReadOnlyList<float[]> f, IReadOnlyList<PromptTarget> t) =>
+            PromptAdherence.Summarise(name, Enumerable.Range(0, audio.Count).AsParallel().AsOrdered()
+                .Select(i => PromptAdherence.Score(audio[i], f[i], t[i], classifiers)).ToList());
+        var realFeatures = real.Select(c => EvaluationFeatures.Of(c.Audio)).ToList();
+        var realRow = Row("real clips (upper bound)", real.Select(c => c.Audio).ToList(), realFeatures, targets);
+        var realStd = realFeatures.Select(classifiers.Standardised).ToList();
+        var result = new List<ModelComparison>();
+        for (var m = 0; m < models.Count; m++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            progress?.Report(($"generating ({models[m].Name})", m, models.Count));
+            var watch = Stopwatch.StartNew();
+            var generated = models[m].Generate(real.Select(c => c.Caption).ToList(), s, cancellation: cancellation);
+            var perClip = watch.Elapsed.TotalSeconds / generated.Count;
+            var audio = generated.Select(g => g.Audio).ToList();
+            var features = audio.Select(EvaluationFeatures.Of).ToList();
+            var std = features.Select(classifiers.Standardised).ToList();
+            result.Add(new ModelComparison(models[m].Name, models[m].GeneratorParameters, perClip,
+                Row(models[m].Name, audio, features, targets), Row($"{models[m].Name}, shuffled prompts (chance)", audio, features, shuffled),
+                Distances.Kernel(std, reference), Distances.FrechetInfinity(std, reference), generated));
+        }
+        progress?.Report(("done", models.Count, models.Count));
+        return (result, realRow, Distances.Kernel(realStd, reference), real);
     }
 
     /// <summary>A clip encoded and decoded by the codec with all its levels.</summary>

@@ -5,6 +5,7 @@ using MusicLM.Audio.Synthesis;
 using MusicLM.Codec;
 using MusicLM.Codec.Training;
 using MusicLM.MuLan;
+using MusicLM.OneStage;
 using MusicLM.Semantic;
 using MusicLM.Stages;
 using MusicLM.Torch;
@@ -37,7 +38,7 @@ public sealed record PreparedStep(string Step, string Status, double Seconds, lo
 public sealed class CoursePreparation
 {
     public const string StateFile = "prepare.json";
-    public static readonly string[] Steps = ["codec", "semantic tokenizer", "MuLan", "tokens", "semantic stage", "coarse stage", "fine stage"];
+    public static readonly string[] Steps = ["codec", "semantic tokenizer", "MuLan", "tokens", "semantic stage", "coarse stage", "fine stage", "one-stage model"];
 
     /// <summary>
     /// Each step's budget in units of the budget per step. The coarse stage gets <see cref="CoarseShare"/> of them: it
@@ -45,10 +46,16 @@ public sealed class CoursePreparation
     /// from real semantic tokens, carried no style the judge could hear; after 2,149 they did. The tokens step computes
     /// what it must and has no budget.
     /// </summary>
-    public static double Share(string step) => step == "coarse stage" ? CoarseShare : 1;
+    public static double Share(string step) => step switch { "coarse stage" => CoarseShare, "one-stage model" => OneStageShare, _ => 1 };
 
     /// <summary>The coarse stage's budget in units of the budget per step.</summary>
     public const double CoarseShare = 5;
+
+    /// <summary>
+    /// The one-stage model's (MusicGen, notebook 09) budget in units of the budget per step: it does the work of all three
+    /// stages in one transformer, so it gets more than one stage and less than the hierarchy's seven units.
+    /// </summary>
+    public const double OneStageShare = 2;
 
     /// <summary>Wall time of all the budgeted steps for a budget per step: 10 × for the course's shares.</summary>
     public static TimeSpan TotalBudget(TimeSpan budgetPerStep) =>
@@ -115,6 +122,9 @@ public sealed class CoursePreparation
                 (path, resume, stepBudget, report) => TrainStage(kind, kind == StageKind.Semantic ? train.AudioAndCaptionConditioned(mulan) : train.Clips,
                     heldOut, path, resume, stepBudget, report), p => StageModel.Load(p, kind));
         }
+        cancellation.ThrowIfCancellationRequested();
+        using var oneStage = Step(7, MusicGen.ModelPath(root), fingerprint, done, cancellation,
+            (path, resume, stepBudget, report) => TrainOneStage(codec, mulan, train, heldOut, path, resume, stepBudget, report), MusicGenModel.Load);
         return done;
     }
 
@@ -295,6 +305,36 @@ public sealed class CoursePreparation
             trainer.SaveCheckpoint(path);
             trainer.Model.eval();
             var (loss, accuracy) = trainer.HeldOut(heldOut.Clips);
+            return (trainer.Model, trainer.Step, $"{trainer.Step} steps, held-out loss {loss:0.###}, accuracy {accuracy:P1}");
+        }
+    }
+
+    private (MusicGenModel, long, string) TrainOneStage(CodecModel codec, MuLanModel mulan, StageTokenSet train, StageTokenSet heldOut,
+                                                        string path, bool resume, TimeSpan budget, Action<double, string> report)
+    {
+        var trainClips = OneStageClip.From(train, mulan);
+        var heldOutClips = OneStageClip.From(heldOut, mulan);
+        MusicGenTrainer trainer;
+        if (resume) trainer = MusicGenTrainer.Resume(path, StageTrainer.ReadConfig(path) with { Device = device });
+        else
+        {
+            torch.manual_seed(0);
+            var model = new MusicGenModel(MusicGen.CourseConfig(codec, mulan, Quick));
+            trainer = new MusicGenTrainer(model, MusicGenTrainer.Course() with
+            {
+                CheckpointPath = path, Device = device, LogPath = Path.ChangeExtension(path, ".csv"),
+            });
+        }
+        using (trainer)
+        {
+            var left = budget - trainer.Elapsed;
+            var result = left > TimeSpan.FromMilliseconds(100)
+                ? trainer.Train(trainClips, budget: left, validation: heldOutClips,
+                    progress: Relay<StageTrainingStep>(s => report(Fraction(s.Elapsed, left), $"step {s.Step}, loss {s.Loss:0.###}")))
+                : trainer.Train(trainClips, steps: 1);
+            trainer.SaveCheckpoint(path);
+            trainer.Model.eval();
+            var (loss, accuracy) = trainer.HeldOut(heldOutClips);
             return (trainer.Model, trainer.Step, $"{trainer.Step} steps, held-out loss {loss:0.###}, accuracy {accuracy:P1}");
         }
     }

@@ -42,6 +42,18 @@ public sealed class MusicGen : IMusicGenerator, IDisposable
     public long GeneratorParameters => Model.ParameterCount;
     public int SampleRate => Codec.SampleRate;
 
+    /// <summary>
+    /// The course's one-stage model for this codec and MuLan (<see cref="MusicGenConfig.Course"/>: 5-second windows, the
+    /// hierarchy's transformer size with cross-attention), or its tiny version for quick mode.
+    /// </summary>
+    public static MusicGenConfig CourseConfig(CodecModel codec, MuLanModel mulan, bool quick = false)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        ArgumentNullException.ThrowIfNull(mulan);
+        var config = MusicGenConfig.Course(codec.Levels, codec.CodebookSize, codec.FrameRate, mulan.TextWidth);
+        return quick ? config.Tiny() : config;
+    }
+
     /// <summary>Where the course keeps the one-stage model: <c>stages/musicgen.safetensors</c> under the data folder.</summary>
     public static string ModelPath(string? dataRoot = null) => Path.Combine(Path.GetFullPath(dataRoot ?? DataFolder.Root), "stages", "musicgen.safetensors");
 
