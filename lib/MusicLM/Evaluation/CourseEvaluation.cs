@@ -180,7 +180,7 @@ public static class CourseEvaluation
     }
 
     /// <summary>
-    /// Several designs on the same <paramref name="prompts"/> held-out prompts (notebook 09: the hierarchy beside
+    /// Several designs on the same <paramref name="prompts"/> (at least 6) held-out prompts (notebook 09: the hierarchy beside
     /// MusicGen): for each, its generator's parameters, seconds per ten-second clip (one batch of all prompts, wall time
     /// divided by the clips), the adherence row, the same clips against shuffled prompts (chance), and the kernel
     /// distance and FD∞ to other real clips; the real clips' own row and distance come back too, as the upper bound.
@@ -192,7 +192,7 @@ public static class CourseEvaluation
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(classifiers);
         if (models.Count == 0) throw new ArgumentException("give at least one model to compare", nameof(models));
-        ArgumentOutOfRangeException.ThrowIfLessThan(prompts, 4);
+        ArgumentOutOfRangeException.ThrowIfLessThan(prompts, 6);                  // FD∞ fits its line through sets of 6 and more
         var s = (settings ?? new GenerationSettings()) with { Seconds = Seconds };
         var real = RealClips(prompts);
         var targets = real.Select(c => PromptTarget.FromCaption(c.Caption)).ToList();

@@ -26,6 +26,21 @@ public static class CourseStages
     /// <summary>A stage's checkpoint: <c>stages/semantic.safetensors</c>, <c>coarse.safetensors</c> or <c>fine.safetensors</c>.</summary>
     public static string StagePath(StageKind kind, string? dataRoot = null) => Path.Combine(Folder(dataRoot), $"{Name(kind)}.safetensors");
 
+    /// <summary>
+    /// How long the model saved at <paramref name="checkpoint"/> trained, from its CSV training log beside it
+    /// (<c>coarse.safetensors</c> → <c>coarse.csv</c>, as the notebooks and <c>course prepare</c> write it): the last
+    /// line's elapsed time, which counts resumed runs too. Null without a readable log.
+    /// </summary>
+    public static TimeSpan? TrainingTime(string checkpoint)
+    {
+        var log = Path.ChangeExtension(checkpoint, ".csv");
+        if (!File.Exists(log)) return null;
+        var last = File.ReadLines(log).Skip(1).LastOrDefault(l => l.Length > 0);
+        var cells = last?.Split(',');
+        return cells is { Length: > 1 } && double.TryParse(cells[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s)
+            ? TimeSpan.FromSeconds(s) : null;
+    }
+
     /// <summary>A token set's cache: <c>stages/train-tokens.safetensors</c> or <c>stages/heldout-tokens.safetensors</c>.</summary>
     public static string TokensPath(bool heldOut, string? dataRoot = null) =>
         Path.Combine(Folder(dataRoot), heldOut ? "heldout-tokens.safetensors" : "train-tokens.safetensors");

@@ -206,6 +206,30 @@ public class MusicGenModelTests
     }
 
     [Fact]
+    public void Training_logs_checkpoints_and_resumes_where_it_stopped()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("musicgen.safetensors");
+        var train = Enumerable.Range(0, 4).Select(i => Clip(i, Constant(i % 2, 8), i % 2)).ToList();
+        var config = new StageTrainerConfig { BatchSize = 4, EvalEvery = 0, CheckpointPath = path, LogPath = Path.ChangeExtension(path, ".csv") };
+        TimeSpan elapsed;
+        using (var model = Model())
+        using (var trainer = new MusicGenTrainer(model, config))
+        {
+            trainer.Train(train, steps: 3);
+            elapsed = trainer.Elapsed;
+        }
+        Assert.Null(CourseStages.TrainingTime(dir.File("none.safetensors")));
+        Assert.Equal(elapsed.TotalSeconds, CourseStages.TrainingTime(path)!.Value.TotalSeconds, 2);
+        using var resumed = MusicGenTrainer.Resume(path);
+        Assert.Equal(3, resumed.Step);
+        resumed.Train(train, steps: 2);
+        Assert.Equal(5, resumed.Step);
+        Assert.Equal(6, File.ReadAllLines(Path.ChangeExtension(path, ".csv")).Length);    // a header and five steps
+        Assert.True(CourseStages.TrainingTime(path) >= TimeSpan.FromSeconds(elapsed.TotalSeconds - 0.01));
+    }
+
+    [Fact]
     public void Bad_input_gets_clear_errors()
     {
         using var model = Model();
