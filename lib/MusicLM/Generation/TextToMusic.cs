@@ -165,10 +165,7 @@ public sealed class TextToMusic : IMusicGenerator, IDisposable
     public IReadOnlyList<GeneratedMusic> Generate(IReadOnlyList<string> prompts, GenerationSettings? settings = null,
                                                   IProgress<PipelineProgress>? progress = null, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(prompts);
-        if (prompts.Count == 0) throw new ArgumentException("give at least one prompt", nameof(prompts));
-        for (var i = 0; i < prompts.Count; i++)
-            if (string.IsNullOrWhiteSpace(prompts[i])) throw new ArgumentException($"prompt {i} is empty: describe the music, e.g. \"a slow ambient piece with a warm pad in D minor\"", nameof(prompts));
+        CheckPrompts(prompts);
         var s = Resolve(settings);
         var watch = Stopwatch.StartNew();
         Report(progress, "conditioning", 0, 1, watch);
@@ -188,6 +185,15 @@ public sealed class TextToMusic : IMusicGenerator, IDisposable
         var semanticFrames = SemanticFramesFor(s.Seconds);
         var clips = Run(conditioning, semanticFrames, null, null, null, s, progress, cancellation, tCond, out var timings);
         return Pick(MuLan, SampleRate, clips, rows.Select(r => (string?)r).ToList(), textEmbeddings, s, timings, progress, 0);
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> for no prompts or an empty one, naming it.</summary>
+    internal static void CheckPrompts(IReadOnlyList<string> prompts)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        if (prompts.Count == 0) throw new ArgumentException("give at least one prompt", nameof(prompts));
+        for (var i = 0; i < prompts.Count; i++)
+            if (string.IsNullOrWhiteSpace(prompts[i])) throw new ArgumentException($"prompt {i} is empty: describe the music, e.g. \"a slow ambient piece with a warm pad in D minor\"", nameof(prompts));
     }
 
     /// <summary>

@@ -130,7 +130,11 @@ public sealed class MuLanModel : Module
     }
 
     /// <summary>Embeddings (B, E) of captions, unit norm, without gradients. Captions are truncated to the tokenizer's <see cref="CaptionTokenizer.MaxLength"/>; an empty one is an <see cref="ArgumentException"/>.</summary>
-    public Tensor EmbedText(IReadOnlyList<string> captions)
+    public Tensor EmbedText(IReadOnlyList<string> captions) =>
+        WithTokenizedText(captions, (ids, mask) => TextEmbedding(ids, mask).MoveToOuterDisposeScope());
+
+    /// <summary>Runs <paramref name="run"/> on the captions' ids and padding mask without gradients, in eval mode (the mode restored after).</summary>
+    private T WithTokenizedText<T>(IReadOnlyList<string> captions, Func<Tensor, Tensor, T> run)
     {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
@@ -139,7 +143,7 @@ public sealed class MuLanModel : Module
         try
         {
             var (ids, mask) = Tokenizer.Batch(captions);
-            return TextEmbedding(ids, mask).MoveToOuterDisposeScope();
+            return run(ids, mask);
         }
         finally { train(was); }
     }
@@ -149,20 +153,9 @@ public sealed class MuLanModel : Module
     /// gradients, in eval mode: the context a one-stage model cross-attends to (MusicGen conditions on a frozen text
     /// encoder's states, not on a pooled embedding). An empty caption is an <see cref="ArgumentException"/>.
     /// </summary>
-    public (Tensor States, Tensor PaddingMask) TextStates(IReadOnlyList<string> captions)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var _ = torch.no_grad();
-        var was = training;
-        eval();
-        try
-        {
-            var (ids, mask) = Tokenizer.Batch(captions);
-            var states = text.States(ids.to(Device), mask.to(Device));
-            return (states.MoveToOuterDisposeScope(), mask.to(Device).MoveToOuterDisposeScope());
-        }
-        finally { train(was); }
-    }
+    public (Tensor States, Tensor PaddingMask) TextStates(IReadOnlyList<string> captions) =>
+        WithTokenizedText(captions, (ids, mask) =>
+            (text.States(ids.to(Device), mask.to(Device)).MoveToOuterDisposeScope(), mask.to(Device).MoveToOuterDisposeScope()));
 
     /// <summary>Width of the text tower's token states (<see cref="TextStates"/>).</summary>
     public int TextWidth => Config.Text.Width;

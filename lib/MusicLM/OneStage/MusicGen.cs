@@ -108,10 +108,7 @@ public sealed class MusicGen : IMusicGenerator, IDisposable
     public IReadOnlyList<GeneratedMusic> Generate(IReadOnlyList<string> prompts, GenerationSettings? settings = null,
                                                   IProgress<PipelineProgress>? progress = null, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(prompts);
-        if (prompts.Count == 0) throw new ArgumentException("give at least one prompt", nameof(prompts));
-        for (var i = 0; i < prompts.Count; i++)
-            if (string.IsNullOrWhiteSpace(prompts[i])) throw new ArgumentException($"prompt {i} is empty: describe the music, e.g. \"a slow ambient piece with a warm pad in D minor\"", nameof(prompts));
+        TextToMusic.CheckPrompts(prompts);
         var s = settings ?? new GenerationSettings();
         s.Validate();
         s = s with { OneStage = (s.OneStage ?? Model.Config.Sampling) with { Seed = s.Seed * 4 + 1 } };

@@ -49,66 +49,14 @@ public sealed class StageTrainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(train);
         if (steps is null && budget is null) throw new ArgumentException("give a number of steps, a time budget, or both");
-        if (steps is < 0) throw new ArgumentException($"steps must be ≥ 0, got {steps}", nameof(steps));
         if (train.Count == 0) throw new ArgumentException("give at least one training clip", nameof(train));
         foreach (var c in train) Model.Layout.Check(c);
         if (validation is not null) foreach (var c in validation) Model.Layout.Check(c);
 
-        var history = new List<StageTrainingStep>();
-        var watch = Stopwatch.StartNew();
-        var stoppedBy = "steps";
-        var run = 0;
-        StreamWriter? log = null;
-        using var bar = Config.ShowProgress ? Interactive.Progress.Start(steps ?? 0, $"{Model.Kind.ToString().ToLowerInvariant()} stage training") : null;
-        try
-        {
-            log = TrainerState.OpenLog(Config.LogPath, StageTrainingStep.CsvHeader);
-            while (steps is null || run < steps)
-            {
-                if (cancellation.IsCancellationRequested) { stoppedBy = "interrupted"; break; }
-                bar?.ThrowIfInterrupted();
-                if (TrainingBudget.NextStepWouldOverrun(watch.Elapsed, run, budget)) { stoppedBy = "budget"; break; }
-                var fraction = Config.TotalSteps > 0 ? Step / (double)Config.TotalSteps : TrainingBudget.Fraction(run, steps, watch.Elapsed, budget);
-                optimizer.lr = LearningRateAt(Step, fraction);
-                var m = TrainStep(train, watch);
-                run++;
-                var last = steps is { } n && run == n;
-                if (validation is { Count: > 0 } && ((Config.EvalEvery > 0 && m.Step % Config.EvalEvery == 0) || last))
-                {
-                    var (loss, accuracy) = HeldOut(validation);
-                    m = m with { HeldOutLoss = loss, HeldOutAccuracy = accuracy };
-                }
-                history.Add(m);
-                bar?.Update(run, ("loss", m.Loss), ("accuracy", m.Accuracy));
-                log?.WriteLine(m.ToCsv());
-                progress?.Report(m);
-                if (Config.CheckpointPath is { } p && Config.CheckpointEvery > 0 && m.Step % Config.CheckpointEvery == 0)
-                    SaveCheckpoint(p, watch.Elapsed);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            stoppedBy = "interrupted";
-        }
-        finally
-        {
-            log?.Dispose();
-        }
-        // A budget-stopped run scores the held-out windows once at the end, so every run ends with a figure.
-        if (validation is { Count: > 0 } && history.Count > 0 && !history[^1].HasHeldOut)
-        {
-            var (loss, accuracy) = HeldOut(validation);
-            history[^1] = history[^1] with { HeldOutLoss = loss, HeldOutAccuracy = accuracy };
-        }
-        elapsedBefore += watch.Elapsed;
-        if (Config.CheckpointPath is { } path && run > 0) SaveCheckpoint(path, TimeSpan.Zero);
-        return new StageTrainingResult(run, Step, watch.Elapsed, stoppedBy, history);
-    }
-
-    /// <summary>Linear warm-up over <see cref="StageTrainerConfig.WarmupSteps"/>, then a half cosine to the final fraction.</summary>
-    private double LearningRateAt(long step, double fraction)
-    {
-        return WarmupCosine.At(Config.LearningRate, step, Config.WarmupSteps, fraction, Config.FinalLearningRateFraction);
+        return StageTrainingLoop.Run(Config, $"{Model.Kind.ToString().ToLowerInvariant()} stage training", steps, budget, () => Step,
+            (lr, watch) => { optimizer.lr = lr; return TrainStep(train, watch); },
+            validation is { Count: > 0 } ? () => HeldOut(validation) : null,
+            SaveCheckpoint, t => elapsedBefore += t, progress, cancellation);
     }
 
     /// <summary>One optimizer step; the record's time is when it ended (<paramref name="watch"/> times this call).</summary>
