@@ -49,20 +49,8 @@ public sealed class MusicGenModel : Module
     /// <summary>Parameters, counted from the tensors.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
-    /// <summary>GPT-2's initialisation, as <see cref="TokenTransformer"/>: N(0, 0.02), zero biases, residual projections by 1/√(2L).</summary>
-    private void Initialize()
-    {
-        using var scope = torch.NewDisposeScope();
-        using var _ = torch.no_grad();
-        var residualStd = 0.02 / Math.Sqrt(2.0 * transformerConfig.Layers);
-        foreach (var (name, p) in named_parameters())
-        {
-            if (name.EndsWith(".bias", StringComparison.Ordinal)) init.zeros_(p);
-            else if (name.StartsWith("ln", StringComparison.Ordinal) || name.Contains(".ln_", StringComparison.Ordinal)) continue;
-            else if (name.EndsWith("proj.weight", StringComparison.Ordinal)) init.normal_(p, 0, residualStd);
-            else init.normal_(p, 0, 0.02);
-        }
-    }
+    /// <summary>GPT-2's initialisation, as <see cref="TokenTransformer"/>'s.</summary>
+    private void Initialize() => TokenTransformer.InitializeGpt2(this, transformerConfig.Layers);
 
     /// <summary>
     /// Logits (B, Q, S, K) for input steps (B, Q, S) at <paramref name="positions"/> (S): the output at step i

@@ -36,17 +36,24 @@ public sealed class TokenTransformer : Module
     }
 
     /// <summary>GPT-2's initialisation: N(0, 0.02) weights, zero biases, residual projections scaled by 1/√(2L).</summary>
-    private void Initialize()
+    private void Initialize() =>
+        InitializeGpt2(this, Config.Layers, name => name == "wse.weight");   // the side input starts as no input: the model begins as one without it
+
+    /// <summary>
+    /// GPT-2's initialisation of a decoder's parameters: N(0, 0.02) weights, zero biases, LayerNorms left at ones,
+    /// residual projections (<c>…proj.weight</c>) N(0, 0.02/√(2L)); parameters <paramref name="zero"/> names start at 0.
+    /// </summary>
+    internal static void InitializeGpt2(Module model, int layers, Func<string, bool>? zero = null)
     {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var residualStd = 0.02 / Math.Sqrt(2.0 * Config.Layers);
-        foreach (var (name, p) in named_parameters())
+        var residualStd = 0.02 / Math.Sqrt(2.0 * layers);
+        foreach (var (name, p) in model.named_parameters())
         {
             if (name.EndsWith(".bias", StringComparison.Ordinal)) init.zeros_(p);
             else if (name.StartsWith("ln", StringComparison.Ordinal) || name.Contains(".ln_", StringComparison.Ordinal)) continue;   // LayerNorm: ones
             else if (name.EndsWith("proj.weight", StringComparison.Ordinal)) init.normal_(p, 0, residualStd);
-            else if (name == "wse.weight") init.zeros_(p);       // the side input starts as no input: the model begins as one without it
+            else if (zero?.Invoke(name) == true) init.zeros_(p);
             else init.normal_(p, 0, 0.02);
         }
     }
